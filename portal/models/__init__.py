@@ -1,0 +1,4 @@
+from .audit import AuditEntry
+from .users import User
+
+__all__ = ["AuditEntry", "User"]

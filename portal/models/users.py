@@ -1,0 +1,73 @@
+from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(DjangoUserManager):
+    """Users log in with their e-mail address; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    class Language(models.TextChoices):
+        SWEDISH = "sv", "Svenska"
+        ENGLISH = "en", "English"
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(
+        _("name"), max_length=150, blank=True, help_text=_("Shown with what you write in the portal.")
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, default=Language.SWEDISH
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.get_display_name()
+
+    def get_display_name(self) -> str:
+        return self.display_name or self.get_full_name() or self.email.split("@")[0]
+
+    def get_short_name(self) -> str:
+        return self.get_display_name()
+
+    @property
+    def is_coordinator(self) -> bool:
+        from django.conf import settings
+
+        if not self.is_authenticated or not self.is_active:
+            return False
+        cache = getattr(self, "_is_coordinator_cache", None)
+        if cache is None:
+            cache = self.is_superuser or self.groups.filter(name=settings.COORDINATORS_GROUP).exists()
+            self._is_coordinator_cache = cache
+        return cache

@@ -1,0 +1,36 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.utils import translation
+from wagtail.models import Locale, Page
+
+
+def search(request):
+    """Site search over the live pages of the current language (Wagtail's search backend)."""
+    query = request.GET.get("q", "").strip()[:200]
+    results = Page.objects.none()
+    if query:
+        pages = Page.objects.live().public().specific()
+        try:
+            pages = pages.filter(locale=Locale.get_active())
+        except Locale.DoesNotExist:
+            pass
+        results = pages.search(query)
+    paginator = Paginator(results, 10)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "portal/search.html",
+        {"query": query, "page_obj": page_obj, "results": page_obj.object_list},
+    )
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without the request context: the failure may lie in a context processor.
+    response = render(None, "500.html", {"LANGUAGE_CODE": translation.get_language()})
+    response.status_code = 500
+    return response

@@ -1,0 +1,66 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from wagtail.models import Locale, Page, Site
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The current page in each interface language: [{code, name, url, current}].
+
+    For a Wagtail page the link goes to its translation (or to that language's home page when the page
+    has none); for any other view the URL is translated by Django's resolver.
+    """
+    request = context.get("request")
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    page = context.get("page") if isinstance(context.get("page"), Page) else None
+    translations = {}
+    homes = {}
+    if page is not None:
+        for tr in page.get_translations(inclusive=True).live().select_related("locale"):
+            translations[tr.locale.language_code] = tr.get_url(request)
+        site = Site.find_for_request(request) if request else None
+        if site is not None:
+            for home in site.root_page.get_translations(inclusive=True).live().select_related("locale"):
+                homes[home.locale.language_code] = home.get_url(request)
+    links = []
+    for code, name in settings.LANGUAGES:
+        if page is not None:
+            url = translations.get(code) or homes.get(code) or ("/" if code == settings.LANGUAGE_CODE else f"/{code}/")
+        else:
+            path = request.get_full_path() if request else "/"
+            url = translate_url(path, code)
+        links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """Pages shown in the main navigation: live children of the current language's home page that are
+    marked 'show in menus'."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return []
+    root = site.root_page
+    try:
+        locale = Locale.get_active()
+        root = root.get_translation(locale)
+    except (Locale.DoesNotExist, Page.DoesNotExist):
+        pass
+    return list(root.get_children().live().in_menu().public())
+
+
+@register.simple_tag(takes_context=True)
+def localized_home_url(context):
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return "/"
+    try:
+        return site.root_page.get_translation(Locale.get_active()).get_url(request)
+    except (Locale.DoesNotExist, Page.DoesNotExist):
+        return site.root_page.get_url(request)

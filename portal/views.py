@@ -1,0 +1,57 @@
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return "ok"
+    except Exception:  # noqa: BLE001 - any failure means the database does not answer
+        logger.exception("Health check: database does not answer")
+        return "error"
+
+
+def _check_redis() -> str:
+    if not settings.REDIS_URL:
+        return "not configured"
+    try:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+        client.ping()
+        return "ok"
+    except Exception:  # noqa: BLE001
+        logger.warning("Health check: Redis does not answer", exc_info=True)
+        return "error"
+
+
+def _check_worker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "not configured"
+    from portal.celery import app
+
+    try:
+        replies = app.control.inspect(timeout=1.5).ping() or {}
+        return "ok" if replies else "error"
+    except Exception:  # noqa: BLE001
+        logger.warning("Health check: no Celery worker answers", exc_info=True)
+        return "error"
+
+
+@never_cache
+@require_GET
+def health(request):
+    """JSON state of the database, Redis and the worker: 200 when all that is configured answers."""
+    checks = {"database": _check_database(), "redis": _check_redis()}
+    checks["worker"] = _check_worker() if checks["redis"] != "error" else "error"
+    healthy = all(state in ("ok", "not configured") for state in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
