@@ -1,0 +1,41 @@
+import os
+
+import pytest
+
+# Playwright's sync API keeps an event loop in the main thread; Django's ORM must still be usable there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(request, settings):
+    """Fast password hashing, a private in-memory cache and in-process Celery tasks for every test,
+    except the integration tests, which keep the real Redis and a real worker."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    from portal.celery import app
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    app.conf.task_always_eager = previous
+
+
+def require_service(name: str, url: str | None) -> str:
+    """The URL of a service a test needs; skips locally when it is not configured, fails in CI."""
+    if url:
+        return url
+    message = f"{name} is not configured (set {name}); `make test` sets it for you."
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
