@@ -29,7 +29,11 @@ def language_links(context):
     links = []
     for code, name in settings.LANGUAGES:
         if page is not None:
-            url = translations.get(code) or homes.get(code) or ("/" if code == settings.LANGUAGE_CODE else f"/{code}/")
+            url = (
+                translations.get(code)
+                or homes.get(code)
+                or ("/" if code == settings.LANGUAGE_CODE else f"/{code}/")
+            )
         else:
             path = request.get_full_path() if request else "/"
             url = translate_url(path, code)
@@ -64,3 +68,25 @@ def localized_home_url(context):
         return site.root_page.get_translation(Locale.get_active()).get_url(request)
     except (Locale.DoesNotExist, Page.DoesNotExist):
         return site.root_page.get_url(request)
+
+
+@register.simple_tag
+def home_slot_templates():
+    """The templates named in `PORTAL_HOME_SLOTS`, which the domain apps provide to show their part
+    of the home page (open consultations, coming meetings) without the portal importing them."""
+    return list(getattr(settings, "PORTAL_HOME_SLOTS", []))
+
+
+@register.simple_tag(takes_context=True)
+def include_if_exists(context, template_name):
+    """Render `template_name` with the current context, or nothing when no such template exists.
+
+    Only a missing template is forgiven: an error inside a template that exists is raised as usual."""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        template = get_template(template_name)
+    except TemplateDoesNotExist:
+        return ""
+    return template.render(context.flatten(), context.get("request"))

@@ -23,11 +23,12 @@ def test_compiled_catalogue_is_used():
         assert translation.gettext("Skip to content") == "Skip to content"
 
 
-@pytest.mark.parametrize("path", ["/", "/en/"])
-def test_html_lang_follows_the_url(client, path, db):
-    from wagtail.models import Page
+@pytest.mark.parametrize("path, language", [("/", "sv"), ("/en/", "en")])
+def test_home_page_language_follows_the_url(client, path, language, db):
+    from django.core.management import call_command
 
-    assert Page.objects.exists()
-    response = client.get(path)
-    expected = "sv" if path == "/" else "en"
-    assert f'<html lang="{expected}">' in response.content.decode()
+    call_command("seed_demo", verbosity=0)
+    html = client.get(path).content.decode()
+    assert f'<html lang="{language}">' in html
+    skip_link = {"sv": "Hoppa till innehållet", "en": "Skip to content"}[language]
+    assert skip_link in html

@@ -1,0 +1,19 @@
+// Export status: ask the server every few seconds and reload once the export is ready or failed.
+(function () {
+  var box = document.getElementById("export-status");
+  if (!box || !window.fetch) return;
+  var label = document.getElementById("export-status-label");
+  var bar = document.getElementById("export-progress");
+  function poll() {
+    fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        label.textContent = data.label;
+        bar.value = data.progress;
+        if (data.status === "done" || data.status === "failed") { window.location.reload(); }
+        else { window.setTimeout(poll, 2000); }
+      })
+      .catch(function () { window.setTimeout(poll, 5000); });
+  }
+  window.setTimeout(poll, 1500);
+})();
