@@ -22,7 +22,9 @@ DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
 
 _INSECURE_KEY = "django-insecure-development-key-only-for-local-use"
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=_INSECURE_KEY)
-if PRODUCTION and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
+if PRODUCTION and (
+    SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")
+):
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters in production."
     )
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.middleware.TwoFactorAdminMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -141,7 +144,52 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    "notifications-requeue-stale": {
+        "task": "notifications.requeue_stale",
+        "schedule": crontab(minute="*/5"),
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    "notifications-weekly-digest": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "args": ("weekly",),
+    },
+    "consultations-announce": {
+        "task": "consultations.announce",
+        "schedule": crontab(minute="*/15"),
+    },
+    "notifications-purge-read": {
+        "task": "notifications.purge_read",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "meetings-send-reminders": {
+        "task": "meetings.send_reminders",
+        "schedule": crontab(minute=15),
+    },
+    "meetings-overdue-action-items": {
+        "task": "meetings.notify_overdue_action_items",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
+
+# --- Notifications ------------------------------------------------------------------------------
+# Pending e-mail not handed over for this many minutes (Redis or a worker was down) is queued again.
+NOTIFICATIONS_REQUEUE_AFTER_MINUTES = env.int("NOTIFICATIONS_REQUEUE_AFTER_MINUTES", default=5)
+# Deliveries per sending task when one event reaches many people.
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=100)
+# Attempts at one e-mail (with exponential backoff between them) before it is marked failed.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
+# Backoff before the n-th retry: this many seconds × 2^(n-1), at most the maximum.
+NOTIFICATIONS_RETRY_BACKOFF_SECONDS = env.int("NOTIFICATIONS_RETRY_BACKOFF_SECONDS", default=60)
+NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS", default=3600)
+# Read inbox notifications are deleted after this many days.
+NOTIFICATIONS_READ_RETENTION_DAYS = env.int("NOTIFICATIONS_READ_RETENTION_DAYS", default=180)
+# How long the one-click unsubscribe link in an e-mail keeps working.
+NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS", default=365)
 
 # --- Accounts (django-allauth) ------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
@@ -216,8 +264,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND",
-    default="django.core.mail.backends.smtp.EmailBackend" if env("EMAIL_HOST", default="") else
-    "django.core.mail.backends.console.EmailBackend",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if env("EMAIL_HOST", default="")
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -227,6 +276,15 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Referensgruppen mot rasism <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Optional: send through an e-mail provider with django-anymail instead of SMTP, e.g.
+# EMAIL_PROVIDER=postmark and ANYMAIL='{"POSTMARK_SERVER_TOKEN": "..."}'. The provider's bounce and
+# complaint webhooks (at /anymail/<provider>/tracking/) fill the notifications suppression list.
+EMAIL_PROVIDER = env("EMAIL_PROVIDER", default="")
+if EMAIL_PROVIDER:
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend"
+    ANYMAIL = env.json("ANYMAIL", default={})
+    if env("ANYMAIL_WEBHOOK_SECRET", default=""):
+        ANYMAIL["WEBHOOK_SECRET"] = env("ANYMAIL_WEBHOOK_SECRET")
 # Who receives the contact form and other messages meant for the city's coordinators, when the
 # site settings name nobody.
 COORDINATOR_EMAILS = env.list("COORDINATOR_EMAILS", default=["samordnare@localhost"])
@@ -240,6 +298,12 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Templates the home page includes, in order, when they exist: the domain apps provide them, so the
+# portal shows open consultations and coming meetings without importing those apps.
+PORTAL_HOME_SLOTS = [
+    "consultations/includes/home_open_consultations.html",
+    "meetings/includes/home_coming_meetings.html",
+]
 WAGTAIL_USER_CUSTOM_FIELDS = ["display_name", "preferred_language"]
 
 # --- Security -----------------------------------------------------------------------------------
@@ -247,7 +311,10 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Wagtail's live preview shows the page in a same-origin frame, so frames are limited to our own origin
+# rather than denied; security.W019 says exactly that and is silenced for this reason only.
 X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -265,5 +332,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Wagtail runs its search and reference-index updates as django-tasks; one INFO line each is noise.
+        "django_tasks": {"level": "WARNING"},
+    },
 }

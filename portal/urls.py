@@ -18,9 +18,17 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+if settings.EMAIL_PROVIDER:
+    # The provider's delivery webhooks (bounces, complaints) for django-anymail.
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
+
 # Swedish lives at the root, English under /en/.
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("notiser/", include("notifications.urls")),
+    path("organisationer/", include("organisations.urls")),
+    path("moten/", include("meetings.urls")),
+    path("samraden/", include("consultations.urls")),
     path("", include("portal.site_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -1,0 +1,165 @@
+"""Rendering of inbox texts and e-mails, always in the language of the person who reads them."""
+
+import logging
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from notifications.registry import EventType
+from notifications.tokens import DIGEST_PREFIX, make_unsubscribe_token
+
+logger = logging.getLogger(__name__)
+
+
+def absolute_url(path_or_url: str) -> str:
+    if not path_or_url:
+        return ""
+    if path_or_url.startswith(("http://", "https://")):
+        return path_or_url
+    return settings.SITE_URL + (path_or_url if path_or_url.startswith("/") else "/" + path_or_url)
+
+
+def user_language(user) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def event_link(event_type: EventType, obj) -> str:
+    """The path of the thing, or "" when the event has no link or the object is gone."""
+    if obj is None or event_type.link is None:
+        return ""
+    try:
+        return event_type.link(obj) or ""
+    except Exception:
+        logger.exception("Link builder of %s failed for %r", event_type.key, obj)
+        return ""
+
+
+def template_context(*, event_type: EventType, obj, actor, recipient, context: dict | None) -> dict:
+    return {
+        **(context or {}),
+        "event": event_type,
+        "object": obj,
+        "actor": actor,
+        "recipient": recipient,
+        "site_url": settings.SITE_URL,
+        "url": absolute_url(event_link(event_type, obj)),
+    }
+
+
+def render_inbox_text(*, event_type: EventType, obj, actor, recipient, context: dict | None) -> str:
+    """The one-line inbox text in the active language; falls back to the event's name on any error."""
+    try:
+        text = render_to_string(
+            event_type.get_text_template(),
+            template_context(
+                event_type=event_type, obj=obj, actor=actor, recipient=recipient, context=context
+            ),
+        )
+    except Exception:
+        logger.exception("Inbox text of %s could not be rendered", event_type.key)
+        return str(event_type.verbose_name)
+    return " ".join(text.split()) or str(event_type.verbose_name)
+
+
+def unsubscribe_url(user_id: int, event: str) -> str:
+    token = make_unsubscribe_token(user_id, event)
+    return absolute_url(reverse("notifications:unsubscribe", kwargs={"token": token}))
+
+
+def _message_id(kind: str, pk: int) -> str:
+    # The same id on every attempt, so a receiving system can fold a rare repeat into one message.
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{kind}-{pk}@{domain}>"
+
+
+def _headers(*, unsubscribe: str, message_id: str) -> dict:
+    headers = {"Auto-Submitted": "auto-generated", "Message-ID": message_id}
+    if unsubscribe:
+        # RFC 2369 and RFC 8058: one-click unsubscribe by an HTTPS POST from the mail client.
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers
+
+
+def build_event_email(*, delivery, event_type: EventType, obj, actor, recipient, context, connection=None):
+    """The e-mail for one delivery: subject, plain text and HTML, in the recipient's language."""
+    subject_t, text_t, html_t = event_type.get_email_templates()
+    with translation.override(user_language(recipient)):
+        unsubscribe = "" if event_type.mandatory else unsubscribe_url(recipient.pk, event_type.key)
+        ctx = template_context(
+            event_type=event_type, obj=obj, actor=actor, recipient=recipient, context=context
+        )
+        ctx["unsubscribe_url"] = unsubscribe
+        ctx["preferences_url"] = absolute_url(reverse("notifications:preferences"))
+        subject = " ".join(render_to_string(subject_t, ctx).split())
+        text = render_to_string(text_t, ctx)
+        html = render_to_string(html_t, ctx)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[recipient.email],
+        connection=connection,
+        headers=_headers(unsubscribe=unsubscribe, message_id=_message_id("notification", delivery.pk)),
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def build_digest_email(*, run, recipient, groups, connection=None):
+    """One e-mail listing a period's notifications, grouped by event type.
+
+    `groups` is a list of (event_type, [{"text": ..., "url": ...}, ...]); texts are rendered here, in
+    the recipient's language.
+    """
+    with translation.override(user_language(recipient)):
+        unsubscribe = unsubscribe_url(recipient.pk, DIGEST_PREFIX + run.frequency)
+        rendered = []
+        for event_type, items in groups:
+            rendered.append(
+                {
+                    "event": event_type,
+                    "verbose_name": str(event_type.verbose_name),
+                    "items": [
+                        {
+                            "text": render_inbox_text(
+                                event_type=event_type,
+                                obj=item["object"],
+                                actor=item["actor"],
+                                recipient=recipient,
+                                context=item["context"],
+                            ),
+                            "url": absolute_url(event_link(event_type, item["object"])),
+                        }
+                        for item in items
+                    ],
+                }
+            )
+        ctx = {
+            "recipient": recipient,
+            "frequency": run.frequency,
+            "period": run.period,
+            "groups": rendered,
+            "count": sum(len(g["items"]) for g in rendered),
+            "site_url": settings.SITE_URL,
+            "inbox_url": absolute_url(reverse("notifications:inbox")),
+            "preferences_url": absolute_url(reverse("notifications:preferences")),
+            "unsubscribe_url": unsubscribe,
+        }
+        subject = " ".join(render_to_string("notifications/email/digest_subject.txt", ctx).split())
+        text = render_to_string("notifications/email/digest_message.txt", ctx)
+        html = render_to_string("notifications/email/digest_message.html", ctx)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[recipient.email],
+        connection=connection,
+        headers=_headers(unsubscribe=unsubscribe, message_id=_message_id("digest", run.pk)),
+    )
+    message.attach_alternative(html, "text/html")
+    return message

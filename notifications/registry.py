@@ -1,0 +1,135 @@
+"""The registry of event types.
+
+Each domain app registers the events it raises in its own `notifications.py` module (imported by
+`NotificationsConfig.ready`), so this app never imports a domain app's models:
+
+    # consultations/notifications.py
+    from django.utils.translation import gettext_lazy as _
+    from notifications.registry import EventType, register
+
+    register(EventType(
+        key="consultations.opened",
+        verbose_name=_("A consultation opens"),
+        description=_("When the city asks for comments on a draft."),
+        recipients=lambda consultation, context: User.objects.filter(...),
+        link=lambda consultation: consultation.get_absolute_url(),
+    ))
+
+The event's texts are templates named after the key `<app>.<name>`:
+`<app>/notifications/<name>.txt` (the one-line inbox text) and
+`<app>/email/<name>_subject.txt`, `<app>/email/<name>_message.txt`, `<app>/email/<name>_message.html`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Immediately")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    OFF = "off", _("Off")
+
+
+DIGEST_FREQUENCIES = (Frequency.DAILY, Frequency.WEEKLY)
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One kind of thing a user can hear about.
+
+    - `recipients(obj, context)` returns the users (a QuerySet or an iterable of users) who hear about
+      `obj`; `notify(..., recipients=...)` overrides it for one call.
+    - `link(obj)` returns the path (or absolute URL) of the thing; it is called in the recipient's
+      language, so `reverse()` gives the right language prefix.
+    - `mandatory` events (receipts, account security) are always e-mailed at once and cannot be
+      turned off; they carry no unsubscribe link.
+    - `email=False` makes an inbox-only event.
+    - `notify_actor`: whether the user who caused the event hears about it too.
+    """
+
+    key: str
+    verbose_name: Any
+    recipients: Callable[[Any, dict], Iterable[Any]]
+    link: Callable[[Any], str] | None = None
+    description: Any = ""
+    mandatory: bool = False
+    default_frequency: str = Frequency.IMMEDIATELY
+    email: bool = True
+    notify_actor: bool = False
+    text_template: str = ""
+    email_template_prefix: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if "." not in self.key:
+            raise ValueError(f"Event key {self.key!r} must be '<app>.<name>'.")
+        if self.default_frequency not in Frequency.values:
+            raise ValueError(f"Unknown default frequency {self.default_frequency!r} for {self.key!r}.")
+        if self.mandatory and self.default_frequency != Frequency.IMMEDIATELY:
+            raise ValueError(f"Mandatory event {self.key!r} must be sent immediately.")
+
+    @property
+    def app_label(self) -> str:
+        return self.key.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.key.split(".", 1)[1]
+
+    @property
+    def can_disable(self) -> bool:
+        return not self.mandatory
+
+    def get_text_template(self) -> str:
+        return self.text_template or f"{self.app_label}/notifications/{self.name}.txt"
+
+    def get_email_templates(self) -> tuple[str, str, str]:
+        prefix = self.email_template_prefix or f"{self.app_label}/email/{self.name}"
+        return f"{prefix}_subject.txt", f"{prefix}_message.txt", f"{prefix}_message.html"
+
+
+class AlreadyRegistered(Exception):
+    pass
+
+
+class UnknownEvent(KeyError):
+    pass
+
+
+_registry: dict[str, EventType] = {}
+
+
+def register(event_type: EventType) -> EventType:
+    """Adds an event type; registering the same key twice is an error (two apps claiming one name)."""
+    existing = _registry.get(event_type.key)
+    if existing is not None and existing is not event_type:
+        raise AlreadyRegistered(event_type.key)
+    _registry[event_type.key] = event_type
+    return event_type
+
+
+def unregister(key: str) -> None:
+    _registry.pop(key, None)
+
+
+def get(key: str) -> EventType:
+    try:
+        return _registry[key]
+    except KeyError:
+        raise UnknownEvent(key) from None
+
+
+def is_registered(key: str) -> bool:
+    return key in _registry
+
+
+def all_event_types() -> list[EventType]:
+    """Event types in a stable order: by app, then by verbose name as registered."""
+    return sorted(_registry.values(), key=lambda e: e.key)

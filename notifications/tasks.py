@@ -1,0 +1,97 @@
+"""Celery tasks of the notifications app: thin wrappers that take ids and call a service.
+
+Every task is safe to run twice: the services claim a pending row before sending and mark it sent in
+the same transaction, which is what makes `acks_late` (redelivery after a worker dies) harmless.
+"""
+
+import logging
+
+from celery import shared_task
+from django.core.mail import get_connection
+
+from notifications import services
+
+logger = logging.getLogger(__name__)
+
+_TASK_OPTIONS = {"acks_late": True, "ignore_result": True}
+
+
+@shared_task(name="notifications.send_delivery", bind=True, max_retries=None, **_TASK_OPTIONS)
+def send_delivery(self, delivery_id: int) -> str:
+    """Sends one e-mail delivery; retries SMTP failures with exponential backoff.
+
+    The number of attempts is kept on the row (so it survives a re-queue by the sweeper) and the
+    service marks the delivery failed when they run out, which ends the retries.
+    """
+    outcome = services.delivery_send(delivery_id=delivery_id)
+    if outcome.retry_in is not None and not self.request.is_eager:
+        raise self.retry(countdown=outcome.retry_in)
+    # Run eagerly (no broker), the retry is left to the sweeper rather than done inside a request.
+    return outcome.status
+
+
+@shared_task(name="notifications.send_delivery_batch", **_TASK_OPTIONS)
+def send_delivery_batch(delivery_ids: list[int]) -> dict:
+    """Sends a batch of deliveries over one SMTP connection.
+
+    On the first transient failure the rest of the batch is handed to `send_delivery` one by one, so
+    a dead mail server costs one timeout here, not one per message.
+    """
+    counts: dict[str, int] = {}
+    objects: dict = {}
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:
+        logger.warning("Mail connection could not be opened; sending message by message", exc_info=True)
+        connection = None
+    try:
+        for index, delivery_id in enumerate(delivery_ids):
+            outcome = services.delivery_send(delivery_id=delivery_id, connection=connection, objects=objects)
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            if outcome.retry_in is not None:
+                rest = delivery_ids[index + 1 :]
+                counts["handed-over"] = len(rest)
+                if send_delivery_batch.request.is_eager:
+                    break  # no broker: the sweeper retries them
+                send_delivery.apply_async((delivery_id,), countdown=outcome.retry_in)
+                for other in rest:
+                    send_delivery.apply_async((other,), countdown=outcome.retry_in)
+                break
+    finally:
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # the connection may already be broken
+                pass
+    return counts
+
+
+@shared_task(name="notifications.send_digest", bind=True, max_retries=None, **_TASK_OPTIONS)
+def send_digest(self, run_id: int) -> str:
+    """Sends one user's digest for one period; retried like a delivery."""
+    outcome = services.digest_send(run_id=run_id)
+    if outcome.retry_in is not None and not self.request.is_eager:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.status
+
+
+@shared_task(name="notifications.send_digests", ignore_result=True)
+def send_digests(frequency: str) -> int:
+    """Beat: daily and weekly at 07:00 Stockholm time; makes and queues this period's digests.
+
+    Idempotent per user and period, so a beat that fires twice sends each digest once.
+    """
+    return len(services.digest_runs_create(frequency=frequency))
+
+
+@shared_task(name="notifications.requeue_stale", ignore_result=True)
+def requeue_stale() -> tuple[int, int]:
+    """Beat, every few minutes: queues again e-mail that is still pending long after it was due."""
+    return services.requeue_stale()
+
+
+@shared_task(name="notifications.purge_read", ignore_result=True)
+def purge_read() -> int:
+    """Beat, nightly: deletes read inbox notifications past the retention period."""
+    return services.notifications_purge_read()
