@@ -6,4 +6,5 @@ from portal import site_views
 
 urlpatterns = [
     path("search/", site_views.search, name="search"),
+    path("samordning/", site_views.coordinator_hub, name="coordinator_hub"),
 ]

@@ -4,6 +4,8 @@ from django.template.response import TemplateResponse
 from django.utils import translation
 from wagtail.models import Locale, Page
 
+from portal.two_factor import coordinator_required
+
 
 def search(request):
     """Site search over the live pages of the current language (Wagtail's search backend)."""
@@ -34,3 +36,9 @@ def server_error(request):
     response = render(None, "500.html", {"LANGUAGE_CODE": translation.get_language()})
     response.status_code = 500
     return response
+
+
+@coordinator_required
+def coordinator_hub(request):
+    """Links to every coordinator screen; the screens themselves check permission again."""
+    return TemplateResponse(request, "portal/coordinator_hub.html", {})

@@ -1,0 +1,58 @@
+"""Two-factor authentication for the city's staff: coordinators, staff and site admins must have a TOTP
+authenticator (allauth.mfa) before any coordinator screen opens.
+
+`coordinator_required` guards the domain apps' coordinator views; `portal.middleware.TwoFactorAdminMiddleware`
+guards the Wagtail admin.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+
+def user_has_totp(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from allauth.mfa.models import Authenticator
+
+    cached = getattr(user, "_has_totp_cache", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._has_totp_cache = cached
+    return cached
+
+
+def requires_two_factor(user) -> bool:
+    """Whether this user holds a role that may only be used with two-factor authentication."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or user.is_staff or getattr(user, "is_coordinator", False))
+
+
+def redirect_to_totp_setup(request):
+    messages.warning(
+        request,
+        _("Coordinator pages need two-factor authentication. Set up an authenticator app to continue."),
+    )
+    return redirect("mfa_activate_totp")
+
+
+def coordinator_required(view):
+    """Anonymous → log in; not a coordinator → 403; coordinator without TOTP → set it up first."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not user.is_coordinator:
+            raise PermissionDenied
+        if not user_has_totp(user):
+            return redirect_to_totp_setup(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
