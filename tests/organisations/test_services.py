@@ -389,7 +389,9 @@ def test_member_cannot_invite(member, organisation):
 
 
 def test_invitation_tokens():
-    from organisations.tokens import InvalidToken, invitation_from_token
+    from django.core import signing
+
+    from organisations.tokens import SALT, InvalidToken, invitation_from_token
 
     org = OrganisationFactory()
     invitation = Invitation.objects.create(organisation=org, email="a@example.org")
@@ -398,7 +400,12 @@ def test_invitation_tokens():
     for forged in [
         token[:-2] + "xx",
         "nonsense",
-        token.replace(str(invitation.pk), str(invitation.pk + 1), 1),
+        # Signed by someone else (another salt stands for another secret).
+        signing.TimestampSigner(salt="not-the-portal").sign_object({"i": invitation.pk, "k": invitation.key}),
+        # Correctly signed, but guessing the random key.
+        signing.TimestampSigner(salt=SALT).sign_object({"i": invitation.pk, "k": "guess"}),
+        # Correctly signed, naming a row that does not exist.
+        signing.TimestampSigner(salt=SALT).sign_object({"i": invitation.pk + 1000, "k": invitation.key}),
     ]:
         with pytest.raises(InvalidToken):
             invitation_from_token(forged)
