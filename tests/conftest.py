@@ -10,6 +10,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _test_settings(request, settings):
     """Fast password hashing, a private in-memory cache and in-process Celery tasks for every test,
     except the integration tests, which keep the real Redis and a real worker."""
+    from django.utils import translation
+
+    # A request to /en/ leaves English active in the thread; every test starts in Swedish.
+    translation.activate(settings.LANGUAGE_CODE)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

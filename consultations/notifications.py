@@ -1,0 +1,163 @@
+"""Who hears about what in a consultation, one function per event. The event types are registered with
+the notifications app (inbox, preferences, e-mail through Celery after commit); the services call the
+functions below inside their transaction."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from notifications.registry import EventType, is_registered, register
+from notifications.services import notify
+
+OPENED = "consultations.opened"
+CLOSING_SOON = "consultations.closing_soon"
+RESPONSE_SUBMITTED = "consultations.response_submitted"
+OUTCOME_PUBLISHED = "consultations.outcome_published"
+COMMENT_REPLIED = "consultations.comment_replied"
+COMMENT_HIDDEN = "consultations.comment_hidden"
+
+
+def _users():
+    return get_user_model().objects.filter(is_active=True)
+
+
+def audience_members(consultation):
+    """Active members of the approved organisations the consultation is for."""
+    memberships = Q(memberships__ended__isnull=True, memberships__organisation__status="approved")
+    if consultation.audience == "chosen":
+        memberships &= Q(memberships__organisation__in=consultation.invited_organisations.all())
+    return _users().filter(memberships).distinct()
+
+
+def _closing_soon_recipients(consultation, context):
+    """Members of organisations in the audience that have not yet submitted a response."""
+    responded = consultation.responses.filter(versions__isnull=False).values("organisation_id")
+    return audience_members(consultation).exclude(
+        memberships__organisation_id__in=responded, memberships__ended__isnull=True
+    )
+
+
+def _response_recipients(version, context):
+    """The submitter and the organisation's admins: the receipt goes to those who answer for it."""
+    organisation_id = version.response.organisation_id
+    return (
+        _users()
+        .filter(
+            Q(pk=version.submitted_by_id)
+            | Q(
+                memberships__organisation_id=organisation_id,
+                memberships__role="admin",
+                memberships__ended__isnull=True,
+            )
+        )
+        .distinct()
+    )
+
+
+def _participants(consultation, context):
+    """Everyone who commented, and the members of every organisation that submitted a response."""
+    responded = consultation.responses.filter(versions__isnull=False).values("organisation_id")
+    return (
+        _users()
+        .filter(
+            Q(consultation_comments__consultation=consultation)
+            | Q(memberships__organisation_id__in=responded, memberships__ended__isnull=True)
+        )
+        .distinct()
+    )
+
+
+def _receipt_link(version):
+    return version.get_receipt_url()
+
+
+EVENTS = [
+    EventType(
+        key=OPENED,
+        verbose_name=_("A consultation opens"),
+        description=_("When the city asks for comments on a draft activity."),
+        recipients=lambda consultation, context: audience_members(consultation),
+        link=lambda consultation: consultation.get_absolute_url(),
+    ),
+    EventType(
+        key=CLOSING_SOON,
+        verbose_name=_("A consultation closes soon"),
+        description=_("A reminder a few days before the deadline, if your organisation has not responded."),
+        recipients=_closing_soon_recipients,
+        link=lambda consultation: consultation.get_absolute_url(),
+    ),
+    EventType(
+        key=RESPONSE_SUBMITTED,
+        verbose_name=_("Receipt for a submitted response"),
+        description=_("The receipt when your organisation submits a formal response. Always sent."),
+        recipients=_response_recipients,
+        link=_receipt_link,
+        mandatory=True,
+        notify_actor=True,
+    ),
+    EventType(
+        key=OUTCOME_PUBLISHED,
+        verbose_name=_("The outcome of a consultation is published"),
+        description=_("What the city did with the input to a consultation you took part in."),
+        recipients=_participants,
+        link=lambda consultation: consultation.get_absolute_url(),
+    ),
+    EventType(
+        key=COMMENT_REPLIED,
+        verbose_name=_("Someone replies to my comment"),
+        description=_("A reply to a comment you wrote in a consultation."),
+        recipients=lambda comment, context: _users().filter(pk=comment.parent.author_id),
+        link=lambda comment: comment.get_absolute_url(),
+    ),
+    EventType(
+        key=COMMENT_HIDDEN,
+        verbose_name=_("My comment is hidden by a moderator"),
+        description=_("When a coordinator hides a comment you wrote, and why."),
+        recipients=lambda comment, context: _users().filter(pk=comment.author_id),
+        link=lambda comment: comment.consultation.get_absolute_url(),
+        mandatory=True,
+    ),
+]
+
+for _event in EVENTS:
+    if not is_registered(_event.key):
+        register(_event)
+
+
+def consultation_opened(consultation) -> None:
+    """The consultation is open: members of the organisations it is for are invited to take part."""
+    notify(OPENED, consultation)
+
+
+def consultation_closing_soon(consultation) -> None:
+    """A reminder before the deadline to organisations that have not responded."""
+    notify(CLOSING_SOON, consultation)
+
+
+def response_submitted(version) -> None:
+    """The receipt: number, time and checksum, to the submitter and the organisation's admins."""
+    notify(
+        RESPONSE_SUBMITTED,
+        version,
+        actor=version.submitted_by,
+        context={
+            "receipt_number": version.receipt_number,
+            "sha256": version.sha256,
+            "submitted_at": version.submitted_at.isoformat(),
+        },
+    )
+
+
+def outcome_published(consultation) -> None:
+    """Everyone who took part hears what the city did with the input."""
+    notify(OUTCOME_PUBLISHED, consultation)
+
+
+def comment_replied(reply) -> None:
+    """The author of a comment hears about a reply to it."""
+    notify(COMMENT_REPLIED, reply, actor=reply.author)
+
+
+def comment_hidden(comment) -> None:
+    """The author hears that a coordinator hid their comment, and the reason."""
+    notify(COMMENT_HIDDEN, comment, actor=comment.hidden_by, context={"reason": comment.hidden_reason})
