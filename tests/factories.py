@@ -1,6 +1,5 @@
 """factory_boy factories shared by the test suites (each app appends its own section)."""
 
-
 # --- organisations ---------------------------------------------------------------------------------
 import factory  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
