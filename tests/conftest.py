@@ -6,11 +6,32 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Transactional tests (integration, e2e) run last, after every test that runs in a rolled-back
+    transaction. pytest-django sorts them so, but pytest then regroups the tests that share the
+    session-scoped, parametrised browser fixture, which moved some ordinary tests behind the browser
+    tests: those then ran on a database that the browser tests had flushed."""
+    items.sort(key=_is_transactional)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(request, settings):
     """Fast password hashing, a private in-memory cache and in-process Celery tasks for every test,
     except the integration tests, which keep the real Redis and a real worker."""
+    from django.contrib.contenttypes.models import ContentType
     from django.utils import translation
+
+    # Content-type ids cached by a test whose rows were rolled back or flushed must not leak into the next.
+    ContentType.objects.clear_cache()
 
     # A request to /en/ leaves English active in the thread; every test starts in Swedish.
     translation.activate(settings.LANGUAGE_CODE)
