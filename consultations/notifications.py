@@ -2,12 +2,15 @@
 the notifications app (inbox, preferences, e-mail through Celery after commit); the services call the
 functions below inside their transaction."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from notifications.registry import EventType, is_registered, register
-from notifications.services import notify
+from notifications.services import NotifyResult, notify
+from organisations.models import Membership, Organisation
 
 OPENED = "consultations.opened"
 CLOSING_SOON = "consultations.closing_soon"
@@ -15,6 +18,7 @@ RESPONSE_SUBMITTED = "consultations.response_submitted"
 OUTCOME_PUBLISHED = "consultations.outcome_published"
 COMMENT_REPLIED = "consultations.comment_replied"
 COMMENT_HIDDEN = "consultations.comment_hidden"
+OUTCOME_REMINDER = "consultations.outcome_reminder"
 
 
 def _users():
@@ -30,11 +34,23 @@ def audience_members(consultation):
 
 
 def _closing_soon_recipients(consultation, context):
-    """Members of organisations in the audience that have not yet submitted a response."""
+    """Active members of the organisations in the audience that have not submitted a response. A person
+    who also belongs to an organisation that has answered still hears about the one that has not."""
     responded = consultation.responses.filter(versions__isnull=False).values("organisation_id")
-    return audience_members(consultation).exclude(
-        memberships__organisation_id__in=responded, memberships__ended__isnull=True
-    )
+    organisations = Organisation.objects.approved().exclude(pk__in=responded)
+    if consultation.audience == consultation.Audience.CHOSEN:
+        organisations = organisations.filter(pk__in=consultation.invited_organisations.values("pk"))
+    members = Membership.objects.active().filter(organisation_id__in=organisations.values("pk"))
+    return _users().filter(pk__in=members.values("user_id"))
+
+
+def _outcome_reminder_recipients(consultation, context):
+    """The responsible coordinator; every coordinator when nobody is named (or that person has left)."""
+    if consultation.coordinator_id:
+        named = _users().filter(pk=consultation.coordinator_id)
+        if named.exists():
+            return named
+    return _users().filter(groups__name=settings.COORDINATORS_GROUP).distinct()
 
 
 def _response_recipients(version, context):
@@ -117,6 +133,15 @@ EVENTS = [
         link=lambda comment: comment.consultation.get_absolute_url(),
         mandatory=True,
     ),
+    EventType(
+        key=OUTCOME_REMINDER,
+        verbose_name=_("Reminder to publish an outcome"),
+        description=_(
+            "For coordinators: two weeks after a consultation closed, if its outcome is not yet published."
+        ),
+        recipients=_outcome_reminder_recipients,
+        link=lambda consultation: reverse("consultations:outcome", kwargs={"slug": consultation.slug}),
+    ),
 ]
 
 for _event in EVENTS:
@@ -129,9 +154,21 @@ def consultation_opened(consultation) -> None:
     notify(OPENED, consultation)
 
 
-def consultation_closing_soon(consultation) -> None:
-    """A reminder before the deadline to organisations that have not responded."""
-    notify(CLOSING_SOON, consultation)
+def consultation_closing_soon(consultation, *, days: int) -> NotifyResult:
+    """A reminder `days` before the deadline to organisations that have not responded. Sent once per
+    reminder and deadline: the key carries both, so a moved deadline is announced again."""
+    return notify(
+        CLOSING_SOON,
+        consultation,
+        context={"days": days},
+        dedupe_key=f"{days}d-{consultation.closes_at:%Y%m%dT%H%M}",
+    )
+
+
+def consultation_outcome_reminder(consultation) -> NotifyResult:
+    """Coordinators are reminded to publish the outcome of a consultation that closed a while ago;
+    once per closing time."""
+    return notify(OUTCOME_REMINDER, consultation, dedupe_key=f"outcome-{consultation.closes_at:%Y%m%dT%H%M}")
 
 
 def response_submitted(version) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -134,10 +134,11 @@ def _announce_opened(consultation: Consultation, now: datetime) -> None:
 
 
 def consultations_announce(*, now: datetime | None = None) -> tuple[int, int]:
-    """Beat: tells people about consultations that opened and ones that close soon. Each consultation is
-    claimed by a conditional UPDATE, so a repeated or parallel run announces it once."""
+    """Beat: tells people about consultations that opened and reminds those that have not responded
+    before the deadline. An opening is claimed by a conditional UPDATE, so a repeated or parallel run
+    announces it once; reminders are sent once by notify(). Returns (opened, reminded)."""
     now = now or timezone.now()
-    opened = closing = 0
+    opened = 0
     for consultation in Consultation.objects.open(now).filter(opened_notified_at__isnull=True):
         with transaction.atomic():
             if Consultation.objects.filter(pk=consultation.pk, opened_notified_at__isnull=True).update(
@@ -145,14 +146,49 @@ def consultations_announce(*, now: datetime | None = None) -> tuple[int, int]:
             ):
                 notifications.consultation_opened(consultation)
                 opened += 1
-    for consultation in Consultation.objects.closing_soon(now).filter(closing_notified_at__isnull=True):
-        with transaction.atomic():
-            if Consultation.objects.filter(pk=consultation.pk, closing_notified_at__isnull=True).update(
-                closing_notified_at=now
-            ):
-                notifications.consultation_closing_soon(consultation)
-                closing += 1
+    closing = consultation_closing_reminders_send(now=now)
     return opened, closing
+
+
+# Reminders to organisations that have not responded, in days before the deadline.
+CLOSING_REMINDER_DAYS = (7, 2)
+OUTCOME_REMINDER_AFTER = timedelta(days=14)
+
+
+def consultation_closing_reminders_send(*, now: datetime | None = None) -> int:
+    """Beat (through `consultations_announce`): reminds organisations that have not responded, 7 and 2
+    days before the deadline. Only the reminder whose window `now` is in is sent; the 7-day one is left
+    out when the consultation opened inside that week (the announcement named the deadline). Safe to
+    run as often as wanted: notify() sends each reminder once per consultation, window and deadline.
+    Returns how many consultations had a reminder sent."""
+    now = now or timezone.now()
+    longest = timedelta(days=max(CLOSING_REMINDER_DAYS))
+    sent = 0
+    for consultation in Consultation.objects.open(now).filter(closes_at__lte=now + longest):
+        remaining = consultation.closes_at - now
+        days = min(d for d in CLOSING_REMINDER_DAYS if remaining <= timedelta(days=d))
+        window_start = consultation.closes_at - timedelta(days=days)
+        if days != min(CLOSING_REMINDER_DAYS) and consultation.opens_at > window_start:
+            continue
+        with transaction.atomic():
+            result = notifications.consultation_closing_soon(consultation, days=days)
+            if result.notifications_created:
+                Consultation.objects.filter(pk=consultation.pk).update(closing_notified_at=now)
+                sent += 1
+    return sent
+
+
+def consultation_outcome_reminders_send(*, now: datetime | None = None) -> int:
+    """Beat, daily: reminds coordinators to publish the outcome of consultations that closed two weeks
+    ago or more and have none published. Once per consultation and closing time, however often it runs.
+    Returns how many consultations had a reminder sent."""
+    now = now or timezone.now()
+    sent = 0
+    for consultation in Consultation.objects.closed(now).filter(closes_at__lte=now - OUTCOME_REMINDER_AFTER):
+        with transaction.atomic():
+            if notifications.consultation_outcome_reminder(consultation).notifications_created:
+                sent += 1
+    return sent
 
 
 # --- Comments -----------------------------------------------------------------------------------------

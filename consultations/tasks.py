@@ -15,9 +15,17 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="consultations.announce", ignore_result=True)
 def announce() -> tuple[int, int]:
-    """Beat, every 15 minutes: announces consultations that opened and ones that close soon. Safe to run
-    twice: each consultation is claimed by a conditional update before anyone is told."""
+    """Beat, every 15 minutes: announces consultations that opened, and reminds organisations that have
+    not responded 7 and 2 days before the deadline. Safe to run twice: an opening is claimed by a
+    conditional update, and notify() sends each reminder once."""
     return services.consultations_announce()
+
+
+@shared_task(name="consultations.send_outcome_reminders", ignore_result=True)
+def send_outcome_reminders() -> int:
+    """Beat, daily: reminds coordinators of consultations closed two weeks ago without a published
+    outcome. Safe to run twice: each reminder is sent once per consultation and closing time."""
+    return services.consultation_outcome_reminders_send()
 
 
 @shared_task(name="consultations.run_export", ignore_result=True)

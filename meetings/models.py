@@ -7,6 +7,7 @@ can follow changes. State changes go through `meetings.services`.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -455,6 +456,11 @@ class ActionItemQuerySet(models.QuerySet):
 
     def overdue(self, today=None):
         return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def due_within(self, days: int, today=None):
+        """Open items due from today up to `days` days ahead."""
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__gte=today, due_date__lte=today + timedelta(days=days))
 
 
 class ActionItem(TimeStamped):

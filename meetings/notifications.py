@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from notifications.registry import EventType, is_registered, register
-from notifications.services import notify
+from notifications.services import NotifyResult, notify
 from organisations.models import Membership, Organisation
 
-from .models import Attendance, Meeting, Minutes
+from .models import Attendance, Invitation, Meeting, Minutes, MinutesComment
 
 INVITED = "meetings.invited"
 CHANGED = "meetings.changed"
@@ -25,6 +25,8 @@ MINUTES_REVIEW = "meetings.minutes_review"
 MINUTES_PUBLISHED = "meetings.minutes_published"
 ACTION_ITEM_ASSIGNED = "meetings.action_item_assigned"
 ACTION_ITEM_OVERDUE = "meetings.action_item_overdue"
+ACTION_ITEM_DUE = "meetings.action_item_due"
+MINUTES_REVIEW_DUE = "meetings.minutes_review_due"
 
 
 def _users(user_ids_query):
@@ -47,18 +49,23 @@ def participants(meeting: Meeting, _context=None):
     )
 
 
-def rsvp_attendees_or_participants(meeting: Meeting, _context=None):
-    """Those named in an RSVP as attending; everyone invited when nobody has answered yet."""
-    named = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            meeting_rsvps__meeting=meeting,
-            meeting_rsvps__answer="attending",
-        )
-        .distinct()
+def reminder_recipients(meeting: Meeting, _context=None):
+    """Members of the invited organisations that have not answered, and the people named as attending
+    (an attending answer must name someone). Organisations that declined hear nothing."""
+    invitations = Invitation.objects.filter(meeting=meeting)
+    answered = invitations.exclude(answer=Invitation.Answer.NONE).values("organisation_id")
+    unanswered = Organisation.objects.filter(pk__in=invited_organisation_ids(meeting)).exclude(
+        pk__in=answered
     )
-    return named if named.exists() else participants(meeting)
+    members = Membership.objects.active().filter(organisation_id__in=unanswered.values("pk"))
+    named = invitations.filter(answer=Invitation.Answer.ATTENDING, attendees__isnull=False).values(
+        "attendees"
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(pk__in=members.values("user_id")) | Q(pk__in=named))
+    )
 
 
 def attendees(meeting: Meeting):
@@ -82,6 +89,12 @@ def action_item_responsibles(item, _context=None):
             .values_list("user_id", flat=True)
         )
     return get_user_model().objects.filter(is_active=True, pk__in=user_ids)
+
+
+def minutes_reviewers_silent(minutes: Minutes):
+    """Those asked to review the minutes (the attendees) who have not commented on them."""
+    commented = MinutesComment.objects.filter(minutes=minutes, author__isnull=False).values("author_id")
+    return attendees(minutes.meeting).exclude(pk__in=commented)
 
 
 def _meeting_link(meeting):
@@ -123,8 +136,10 @@ EVENT_TYPES = [
     EventType(
         key=REMINDER,
         verbose_name=_("Meeting reminder"),
-        description=_("The day before a meeting you are going to."),
-        recipients=lambda meeting, context: rsvp_attendees_or_participants(meeting),
+        description=_(
+            "Two days before a meeting you are going to, or one your organisation has not answered yet."
+        ),
+        recipients=reminder_recipients,
         link=_meeting_link,
     ),
     EventType(
@@ -154,6 +169,20 @@ EVENT_TYPES = [
         description=_("When an action item you are responsible for is past its due date."),
         recipients=action_item_responsibles,
         link=_action_items_link,
+    ),
+    EventType(
+        key=ACTION_ITEM_DUE,
+        verbose_name=_("Action item due soon"),
+        description=_("Two days before an action item you are responsible for is due."),
+        recipients=action_item_responsibles,
+        link=_action_items_link,
+    ),
+    EventType(
+        key=MINUTES_REVIEW_DUE,
+        verbose_name=_("Last day to comment on minutes"),
+        description=_("A day before the review of minutes closes, if you have not commented."),
+        recipients=lambda minutes, context: minutes_reviewers_silent(minutes),
+        link=_minutes_link,
     ),
 ]
 
@@ -189,6 +218,11 @@ def meeting_reminder(meeting: Meeting) -> None:
     notify(REMINDER, meeting, dedupe_key=f"seq-{meeting.sequence}")
 
 
+def minutes_review_due(minutes: Minutes) -> NotifyResult:
+    """The last day to comment; once per review deadline (a new deadline is announced again)."""
+    return notify(MINUTES_REVIEW_DUE, minutes, dedupe_key=f"deadline-{minutes.review_deadline:%Y%m%dT%H%M}")
+
+
 def minutes_out_for_review(minutes: Minutes, *, actor=None) -> None:
     notify(MINUTES_REVIEW, minutes, actor=actor)
 
@@ -199,6 +233,11 @@ def minutes_published(minutes: Minutes, *, actor=None) -> None:
 
 def action_item_assigned(item, *, actor=None) -> None:
     notify(ACTION_ITEM_ASSIGNED, item, actor=actor)
+
+
+def action_item_due(item) -> NotifyResult:
+    """Due soon; once per due date."""
+    return notify(ACTION_ITEM_DUE, item, dedupe_key=f"due-soon-{item.due_date.isoformat()}")
 
 
 def action_item_overdue(item) -> None:

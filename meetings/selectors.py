@@ -178,7 +178,7 @@ def visible_action_items(user, *, responsible_organisation: int | None = None, s
     )
 
 
-def meetings_needing_reminder(*, now=None, hours: int = 24):
+def meetings_needing_reminder(*, now=None, hours: int = 48):
     now = now or timezone.now()
     return Meeting.objects.filter(
         state=Meeting.State.PLANNED, start__gt=now, start__lte=now + timedelta(hours=hours)

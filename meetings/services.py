@@ -585,8 +585,8 @@ def calendar_token_revoke(*, user) -> int:
 
 
 def meetings_send_reminders(*, now: datetime | None = None) -> int:
-    """Reminds the invited of meetings in the next 24 hours. Safe to run as often as wanted: notify()
-    sends each reminder once per meeting revision."""
+    """Reminds those going to, or not yet answering for, meetings in the next two days. Safe to run as
+    often as wanted: notify() sends each reminder once per meeting revision."""
     from .selectors import meetings_needing_reminder
 
     count = 0
@@ -594,6 +594,38 @@ def meetings_send_reminders(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             notifications.meeting_reminder(meeting)
         count += 1
+    return count
+
+
+ACTION_ITEM_DUE_DAYS = 2
+
+
+def action_items_notify_due(*, today: date | None = None) -> int:
+    """Reminds those responsible for open action items due within two days (in published minutes).
+    Once per item and due date, however often it runs; returns how many items had a reminder sent."""
+    count = 0
+    items = ActionItem.objects.due_within(ACTION_ITEM_DUE_DAYS, today).filter(
+        minutes__state=Minutes.State.PUBLISHED
+    )
+    for item in items:
+        with transaction.atomic():
+            if notifications.action_item_due(item).notifications_created:
+                count += 1
+    return count
+
+
+def minutes_send_review_reminders(*, now: datetime | None = None) -> int:
+    """Reminds attendees who have not commented a day before the review of minutes closes. Once per
+    minutes and deadline, however often it runs; returns how many minutes had a reminder sent."""
+    now = now or timezone.now()
+    count = 0
+    minutes_due = Minutes.objects.filter(
+        state=Minutes.State.REVIEW, review_deadline__gt=now, review_deadline__lte=now + timedelta(days=1)
+    ).select_related("meeting")
+    for minutes in minutes_due:
+        with transaction.atomic():
+            if notifications.minutes_review_due(minutes).notifications_created:
+                count += 1
     return count
 
 

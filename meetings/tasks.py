@@ -8,7 +8,7 @@ from . import services
 
 @shared_task(name="meetings.send_reminders", ignore_result=True)
 def send_reminders() -> int:
-    """Reminds the invited of meetings in the next 24 hours (the beat schedule runs it hourly)."""
+    """Reminds those invited of meetings in the next two days (the beat schedule runs it hourly)."""
     return services.meetings_send_reminders()
 
 
@@ -16,3 +16,15 @@ def send_reminders() -> int:
 def notify_overdue_action_items() -> int:
     """Tells those responsible about overdue action items (daily)."""
     return services.action_items_notify_overdue()
+
+
+@shared_task(name="meetings.notify_due_action_items", ignore_result=True)
+def notify_due_action_items() -> int:
+    """Reminds those responsible for action items due within two days (daily); once per due date."""
+    return services.action_items_notify_due()
+
+
+@shared_task(name="meetings.send_minutes_review_reminders", ignore_result=True)
+def send_minutes_review_reminders() -> int:
+    """Reminds attendees who have not commented a day before the minutes review closes (hourly)."""
+    return services.minutes_send_review_reminders()

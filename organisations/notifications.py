@@ -1,34 +1,152 @@
-"""Who hears about what, one function per event. Each schedules an e-mail task after commit; the
-Notifications app can later route these events to the inbox and to people's preferences instead."""
+"""Who hears about what in organisations: the event types registered with the notifications app (inbox,
+preferences, e-mail through Celery after commit in each recipient's language), and one function per event
+that the services call inside their transaction.
+
+The invitation is the exception: it goes to an address that may have no account yet, so it stays a plain
+e-mail task. So does the application notice when no coordinator has an account: it then goes to the
+configured coordinator addresses.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from notifications.registry import EventType, is_registered, register
+from notifications.services import notify
 
 from . import tasks
+from .models import JoinRequest, Membership
+
+APPLICATION_RECEIVED = "organisations.application_received"
+ORGANISATION_APPROVED = "organisations.organisation_approved"
+ORGANISATION_REJECTED = "organisations.organisation_rejected"
+JOIN_REQUEST_RECEIVED = "organisations.join_request_received"
+JOIN_REQUEST_DECIDED = "organisations.join_request_decided"
+
+
+def _users():
+    return get_user_model().objects.filter(is_active=True)
+
+
+def coordinators(_obj=None, _context=None):
+    return _users().filter(groups__name=settings.COORDINATORS_GROUP).distinct()
+
+
+def organisation_admins(organisation, _context=None):
+    """The organisation's active admins: they answer for the application and for who may join."""
+    admins = Membership.objects.active().admins().filter(organisation=organisation).values("user_id")
+    return _users().filter(pk__in=admins)
+
+
+EVENT_TYPES = [
+    EventType(
+        key=APPLICATION_RECEIVED,
+        verbose_name=_("A new organisation applies"),
+        description=_("For coordinators: an organisation asks to join the reference group."),
+        recipients=coordinators,
+        link=lambda organisation: reverse("organisations:application", kwargs={"slug": organisation.slug}),
+    ),
+    EventType(
+        key=ORGANISATION_APPROVED,
+        verbose_name=_("My organisation is approved"),
+        description=_("When the city approves your organisation's application. Always sent."),
+        recipients=organisation_admins,
+        link=lambda organisation: reverse("organisations:mine"),
+        mandatory=True,
+    ),
+    EventType(
+        key=ORGANISATION_REJECTED,
+        verbose_name=_("My organisation's application is not approved"),
+        description=_(
+            "When the city does not approve your organisation's application, and why. Always sent."
+        ),
+        recipients=organisation_admins,
+        link=lambda organisation: reverse("organisations:mine"),
+        mandatory=True,
+    ),
+    EventType(
+        key=JOIN_REQUEST_RECEIVED,
+        verbose_name=_("Someone asks to join my organisation"),
+        description=_("For organisation admins: a request to become a member."),
+        recipients=lambda join_request, context: organisation_admins(join_request.organisation),
+        link=lambda join_request: reverse(
+            "organisations:join_request",
+            kwargs={"slug": join_request.organisation.slug, "pk": join_request.pk},
+        ),
+    ),
+    EventType(
+        key=JOIN_REQUEST_DECIDED,
+        verbose_name=_("The answer to my request to join"),
+        description=_("When an organisation accepts or declines your request to join it."),
+        recipients=lambda join_request, context: _users().filter(pk=join_request.user_id),
+        link=lambda join_request: reverse("organisations:mine"),
+    ),
+]
+
+for _event_type in EVENT_TYPES:
+    if not is_registered(_event_type.key):
+        register(_event_type)
 
 
 def application_received(organisation) -> None:
-    """A new application: the coordinators are told."""
-    tasks.send_application_received.delay_on_commit(organisation.pk)
+    """A new application: the coordinators are told (the configured addresses when none has an account)."""
+    if not coordinators().exists():
+        tasks.send_application_received.delay_on_commit(organisation.pk)
+        return
+    applicant = (
+        Membership.objects.filter(organisation=organisation, is_primary_contact=True)
+        .select_related("user")
+        .first()
+    )
+    change = _latest_change(organisation, organisation.Status.PENDING)
+    notify(
+        APPLICATION_RECEIVED,
+        organisation,
+        actor=applicant.user if applicant else None,
+        dedupe_key=f"change-{change.pk if change else ''}",
+    )
 
 
-def organisation_approved(organisation) -> None:
-    """The applicant (the organisation's admins) hears that the city approved it."""
-    tasks.send_organisation_approved.delay_on_commit(organisation.pk)
+def _latest_change(organisation, status):
+    return organisation.status_changes.filter(to_status=status).first()
 
 
-def organisation_rejected(organisation) -> None:
-    """The applicant hears that the city rejected it, and why."""
-    tasks.send_organisation_rejected.delay_on_commit(organisation.pk)
+def organisation_approved(organisation, *, actor=None) -> None:
+    """The applicant (the organisation's admins) hears that the city approved it; once per decision."""
+    change = _latest_change(organisation, organisation.Status.APPROVED)
+    notify(
+        ORGANISATION_APPROVED, organisation, actor=actor, dedupe_key=f"change-{change.pk if change else ''}"
+    )
+
+
+def organisation_rejected(organisation, *, actor=None) -> None:
+    """The applicant hears that the city rejected it, and why; once per decision."""
+    change = _latest_change(organisation, organisation.Status.REJECTED)
+    notify(
+        ORGANISATION_REJECTED,
+        organisation,
+        actor=actor,
+        context={"reason": change.reason if change else ""},
+        dedupe_key=f"change-{change.pk if change else ''}",
+    )
 
 
 def invitation_sent(invitation) -> None:
-    """The invited address receives the link."""
+    """The invited address receives the link (a plain e-mail: the address may have no account)."""
     tasks.send_invitation_sent.delay_on_commit(invitation.pk)
 
 
 def join_request_received(join_request) -> None:
     """The organisation's admins hear that someone asks to join."""
-    tasks.send_join_request_received.delay_on_commit(join_request.pk)
+    notify(JOIN_REQUEST_RECEIVED, join_request, actor=join_request.user)
 
 
 def join_request_decided(join_request) -> None:
     """The person who asked hears the answer."""
-    tasks.send_join_request_decided.delay_on_commit(join_request.pk)
+    notify(
+        JOIN_REQUEST_DECIDED,
+        join_request,
+        actor=join_request.decided_by,
+        context={"accepted": join_request.status == JoinRequest.Status.ACCEPTED},
+    )

@@ -219,7 +219,7 @@ def organisation_approve(*, actor, organisation: Organisation, message: str = ""
     _set_status(organisation=organisation, to_status=Status.APPROVED, actor=actor, reason=message)
     audit_log(actor=actor, action="organisation.approve", target=organisation, from_status=previous)
     if previous == Status.PENDING:
-        notifications.organisation_approved(organisation)
+        notifications.organisation_approved(organisation, actor=actor)
     return organisation
 
 
@@ -237,7 +237,7 @@ def organisation_reject(*, actor, organisation: Organisation, reason: str) -> Or
         raise ValidationError(_("Only pending applications can be rejected."))
     _set_status(organisation=organisation, to_status=Status.REJECTED, actor=actor, reason=reason)
     audit_log(actor=actor, action="organisation.reject", target=organisation, reason=reason)
-    notifications.organisation_rejected(organisation)
+    notifications.organisation_rejected(organisation, actor=actor)
     return organisation
 
 

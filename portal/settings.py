@@ -174,6 +174,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.notify_overdue_action_items",
         "schedule": crontab(hour=8, minute=0),
     },
+    "meetings-due-action-items": {
+        "task": "meetings.notify_due_action_items",
+        "schedule": crontab(hour=8, minute=5),
+    },
+    "meetings-minutes-review-reminders": {
+        "task": "meetings.send_minutes_review_reminders",
+        "schedule": crontab(minute=20),
+    },
+    "consultations-outcome-reminders": {
+        "task": "consultations.send_outcome_reminders",
+        "schedule": crontab(hour=8, minute=10),
+    },
 }
 
 # --- Notifications ------------------------------------------------------------------------------

@@ -27,11 +27,8 @@ def pytest_collection_modifyitems(items):
 def _test_settings(request, settings):
     """Fast password hashing, a private in-memory cache and in-process Celery tasks for every test,
     except the integration tests, which keep the real Redis and a real worker."""
-    from django.contrib.contenttypes.models import ContentType
     from django.utils import translation
 
-    # Content-type ids cached by a test whose rows were rolled back or flushed must not leak into the next.
-    ContentType.objects.clear_cache()
 
     # A request to /en/ leaves English active in the thread; every test starts in Swedish.
     translation.activate(settings.LANGUAGE_CODE)
