@@ -29,7 +29,6 @@ def _test_settings(request, settings):
     except the integration tests, which keep the real Redis and a real worker."""
     from django.utils import translation
 
-
     # A request to /en/ leaves English active in the thread; every test starts in Swedish.
     translation.activate(settings.LANGUAGE_CODE)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
