@@ -138,6 +138,9 @@ def test_login_page_uses_the_portal_layout_in_both_languages(client):
     assert '<html lang="sv">' in sv
     assert 'id="main"' in sv
     assert "Hoppa till innehållet" in sv
+    # allauth's own Swedish invites you to "log in" on the log-in page; our catalogue corrects it.
+    assert "Har du inget konto än?" in sv
+    assert "Har du redan ett konto" not in sv
     en = client.get("/en/accounts/login/").content.decode()
     assert '<html lang="en">' in en
     assert "Skip to content" in en
