@@ -112,7 +112,7 @@ def test_consultation_from_draft_to_outcome(seeded, live_server, page, mailoutbo
     page.get_by_role("button", name="Publicera kommentar").first.click()
     page.wait_for_load_state()
     assert "Anna Alfa, Föreningen Alfa" in page.locator(f"#{section.anchor}").inner_text()
-    first = Comment.objects.get()
+    first = Comment.objects.get(consultation=consultation)
 
     log_out(page)
     login(page, live_server, "bea@example.org", PASSWORD)
