@@ -33,6 +33,20 @@ def audience_members(consultation):
     return _users().filter(memberships).distinct()
 
 
+def audience_organisation_ids(consultation, context=None):
+    """The approved organisations the consultation is for (organisation-level copies)."""
+    organisations = Organisation.objects.approved()
+    if consultation.audience == consultation.Audience.CHOSEN:
+        organisations = organisations.filter(pk__in=consultation.invited_organisations.values("pk"))
+    return organisations.values_list("pk", flat=True)
+
+
+def _unanswered_organisation_ids(consultation, context=None):
+    """The organisations in the audience that have not submitted a response."""
+    responded = consultation.responses.filter(versions__isnull=False).values("organisation_id")
+    return audience_organisation_ids(consultation).exclude(pk__in=responded)
+
+
 def _closing_soon_recipients(consultation, context):
     """Active members of the organisations in the audience that have not submitted a response. A person
     who also belongs to an organisation that has answered still hears about the one that has not."""
@@ -94,6 +108,8 @@ EVENTS = [
         description=_("When the city asks for comments on a draft activity."),
         recipients=lambda consultation, context: audience_members(consultation),
         link=lambda consultation: consultation.get_absolute_url(),
+        organisation_level=True,
+        organisations=audience_organisation_ids,
     ),
     EventType(
         key=CLOSING_SOON,
@@ -101,6 +117,8 @@ EVENTS = [
         description=_("A reminder a few days before the deadline, if your organisation has not responded."),
         recipients=_closing_soon_recipients,
         link=lambda consultation: consultation.get_absolute_url(),
+        organisation_level=True,
+        organisations=_unanswered_organisation_ids,
     ),
     EventType(
         key=RESPONSE_SUBMITTED,
@@ -108,8 +126,11 @@ EVENTS = [
         description=_("The receipt when your organisation submits a formal response. Always sent."),
         recipients=_response_recipients,
         link=_receipt_link,
+        prefetch=("response__consultation",),
         mandatory=True,
         notify_actor=True,
+        organisation_level=True,
+        organisations=lambda version, context: [version.response.organisation_id],
     ),
     EventType(
         key=OUTCOME_PUBLISHED,
@@ -124,6 +145,7 @@ EVENTS = [
         description=_("A reply to a comment you wrote in a consultation."),
         recipients=lambda comment, context: _users().filter(pk=comment.parent.author_id),
         link=lambda comment: comment.get_absolute_url(),
+        prefetch=("consultation",),
     ),
     EventType(
         key=COMMENT_HIDDEN,
@@ -131,6 +153,7 @@ EVENTS = [
         description=_("When a coordinator hides a comment you wrote, and why."),
         recipients=lambda comment, context: _users().filter(pk=comment.author_id),
         link=lambda comment: comment.consultation.get_absolute_url(),
+        prefetch=("consultation",),
         mandatory=True,
     ),
     EventType(

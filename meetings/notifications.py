@@ -68,6 +68,18 @@ def reminder_recipients(meeting: Meeting, _context=None):
     )
 
 
+def _not_declined_organisation_ids(meeting: Meeting):
+    """Invited organisations that have not declined (organisation-level copies of the reminder)."""
+    declined = Invitation.objects.filter(meeting=meeting, answer=Invitation.Answer.DECLINED).values(
+        "organisation_id"
+    )
+    return (
+        Organisation.objects.filter(pk__in=invited_organisation_ids(meeting))
+        .exclude(pk__in=declined)
+        .values_list("pk", flat=True)
+    )
+
+
 def attendees(meeting: Meeting):
     """People recorded as present, and the members of organisations recorded as present."""
     org_ids = Attendance.objects.filter(meeting=meeting, organisation__isnull=False).values("organisation_id")
@@ -118,6 +130,8 @@ EVENT_TYPES = [
         description=_("When your organisation is invited to a reference-group meeting."),
         recipients=lambda meeting, context: participants(meeting),
         link=_meeting_link,
+        organisation_level=True,
+        organisations=lambda meeting, context: invited_organisation_ids(meeting).values_list("pk", flat=True),
     ),
     EventType(
         key=CHANGED,
@@ -125,6 +139,8 @@ EVENT_TYPES = [
         description=_("When the time or place of a meeting you are invited to changes."),
         recipients=lambda meeting, context: participants(meeting),
         link=_meeting_link,
+        organisation_level=True,
+        organisations=lambda meeting, context: invited_organisation_ids(meeting).values_list("pk", flat=True),
     ),
     EventType(
         key=CANCELLED,
@@ -132,6 +148,8 @@ EVENT_TYPES = [
         description=_("When a meeting you are invited to is cancelled."),
         recipients=lambda meeting, context: participants(meeting),
         link=_meeting_link,
+        organisation_level=True,
+        organisations=lambda meeting, context: invited_organisation_ids(meeting).values_list("pk", flat=True),
     ),
     EventType(
         key=REMINDER,
@@ -141,6 +159,8 @@ EVENT_TYPES = [
         ),
         recipients=reminder_recipients,
         link=_meeting_link,
+        organisation_level=True,
+        organisations=lambda meeting, context: _not_declined_organisation_ids(meeting),
     ),
     EventType(
         key=MINUTES_REVIEW,
@@ -148,6 +168,7 @@ EVENT_TYPES = [
         description=_("When the minutes of a meeting you attended are out for review."),
         recipients=lambda minutes, context: attendees(minutes.meeting),
         link=_minutes_link,
+        prefetch=("meeting",),
     ),
     EventType(
         key=MINUTES_PUBLISHED,
@@ -155,6 +176,7 @@ EVENT_TYPES = [
         description=_("When the approved minutes of a meeting are published."),
         recipients=lambda minutes, context: participants(minutes.meeting),
         link=_minutes_link,
+        prefetch=("meeting",),
     ),
     EventType(
         key=ACTION_ITEM_ASSIGNED,
@@ -183,6 +205,7 @@ EVENT_TYPES = [
         description=_("A day before the review of minutes closes, if you have not commented."),
         recipients=lambda minutes, context: minutes_reviewers_silent(minutes),
         link=_minutes_link,
+        prefetch=("meeting",),
     ),
 ]
 
@@ -196,12 +219,13 @@ for _event_type in EVENT_TYPES:
 
 def meeting_invited(meeting: Meeting, *, actor=None, organisation_ids=None) -> None:
     """Members of the invited organisations (or only of the newly invited ones) hear about the meeting."""
-    recipients = None
+    recipients = organisations = None
     if organisation_ids is not None:
+        organisations = list(organisation_ids)
         recipients = _users(
-            Membership.objects.active().filter(organisation_id__in=list(organisation_ids)).values("user_id")
+            Membership.objects.active().filter(organisation_id__in=organisations).values("user_id")
         )
-    notify(INVITED, meeting, actor=actor, recipients=recipients, dedupe_key="")
+    notify(INVITED, meeting, actor=actor, recipients=recipients, organisations=organisations, dedupe_key="")
 
 
 def meeting_changed(meeting: Meeting, *, actor=None) -> None:

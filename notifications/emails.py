@@ -8,9 +8,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from notifications.registry import EventType
-from notifications.tokens import DIGEST_PREFIX, make_unsubscribe_token
+from notifications.tokens import DIGEST_PREFIX, make_organisation_unsubscribe_token, make_unsubscribe_token
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,11 @@ def unsubscribe_url(user_id: int, event: str) -> str:
     return absolute_url(reverse("notifications:unsubscribe", kwargs={"token": token}))
 
 
+def organisation_unsubscribe_url(organisation_id: int) -> str:
+    token = make_organisation_unsubscribe_token(organisation_id)
+    return absolute_url(reverse("notifications:organisation_unsubscribe", kwargs={"token": token}))
+
+
 def _message_id(kind: str, pk: int) -> str:
     # The same id on every attempt, so a receiving system can fold a rare repeat into one message.
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
@@ -87,23 +93,120 @@ def _headers(*, unsubscribe: str, message_id: str) -> dict:
     return headers
 
 
-def build_event_email(*, delivery, event_type: EventType, obj, actor, recipient, context, connection=None):
-    """The e-mail for one delivery: subject, plain text and HTML, in the recipient's language."""
+def _render_event(*, event_type: EventType, obj, actor, recipient, context, copy: bool, unsubscribe: str):
+    """(subject, text, html) in the active language."""
     subject_t, text_t, html_t = event_type.get_email_templates()
-    with translation.override(user_language(recipient)):
-        unsubscribe = "" if event_type.mandatory else unsubscribe_url(recipient.pk, event_type.key)
-        ctx = template_context(
-            event_type=event_type, obj=obj, actor=actor, recipient=recipient, context=context
+    ctx = template_context(event_type=event_type, obj=obj, actor=actor, recipient=recipient, context=context)
+    ctx["unsubscribe_url"] = unsubscribe
+    ctx["preferences_url"] = "" if copy else absolute_url(reverse("notifications:preferences"))
+    ctx["organisation_copy"] = copy
+    subject = " ".join(render_to_string(subject_t, ctx).split())
+    text = render_to_string(text_t, ctx)
+    if copy:
+        text = (
+            text.rstrip() + "\n\n-- \n" + render_to_string("notifications/email/organisation_copy.txt", ctx)
         )
-        ctx["unsubscribe_url"] = unsubscribe
-        ctx["preferences_url"] = absolute_url(reverse("notifications:preferences"))
-        subject = " ".join(render_to_string(subject_t, ctx).split())
-        text = render_to_string(text_t, ctx)
-        html = render_to_string(html_t, ctx)
+    html = render_to_string(html_t, ctx)
+    return subject, text, html
+
+
+_NAME = "QQRECIPIENTNAMEQQ"
+_TOKEN = "QQUNSUBSCRIBETOKENQQ"
+
+
+class _Probe:
+    """Stands in for the recipient when one rendering is shared by many: it answers only for the
+    name, and notes any other attribute the templates ask for (then each message is rendered for
+    its own recipient)."""
+
+    def __init__(self):
+        self.asked_for_more = False
+
+    def get_display_name(self):
+        return _NAME
+
+    @property
+    def display_name(self):
+        return _NAME
+
+    def __str__(self):
+        return _NAME
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        self.asked_for_more = True
+        return ""
+
+
+class _Shared:
+    def __init__(self, parts, usable: bool):
+        self.parts = parts
+        self.usable = usable
+
+    def personalise(self, name: str, token: str):
+        subject, text, html = self.parts
+        html_name = escape(name)
+        return (
+            subject.replace(_NAME, name),
+            text.replace(_NAME, name).replace(_TOKEN, token),
+            html.replace(_NAME, html_name).replace(_TOKEN, token),
+        )
+
+
+def build_event_email(
+    *, delivery, event_type: EventType, obj, actor, recipient, context, connection=None, shared=None
+):
+    """The e-mail for one delivery: subject, plain text and HTML, in the recipient's language.
+
+    A copy to an organisation's contact address (`delivery.address`) is written in the language the
+    organisation chose, says why it comes, and its unsubscribe link turns the copies off for that
+    organisation.
+
+    `shared` (a dict kept for one batch) lets the messages of one event in one language be rendered
+    once: the templates are rendered with a stand-in recipient and a stand-in unsubscribe token,
+    and each message then gets the recipient's name and token put in. This is used only while it
+    gives exactly what rendering for the recipient gives: the first message of each group is
+    rendered both ways and compared, and a template that asks for anything about the recipient
+    other than the name (an e-mail address, a role) turns the sharing off for that group.
+    """
+    copy = bool(delivery.address)
+    language = user_language(recipient)
+    with translation.override(language):
+        if copy:
+            unsubscribe = organisation_unsubscribe_url(delivery.organisation_id)
+            token = ""
+        else:
+            token = "" if event_type.mandatory else make_unsubscribe_token(recipient.pk, event_type.key)
+            unsubscribe = (
+                absolute_url(reverse("notifications:unsubscribe", kwargs={"token": token})) if token else ""
+            )
+        args = {"event_type": event_type, "obj": obj, "actor": actor, "context": context, "copy": copy}
+        key = (getattr(delivery, "outbox_id", None), language)
+        if shared is None or copy or key[0] is None:
+            parts = _render_event(recipient=recipient, unsubscribe=unsubscribe, **args)
+        elif key in shared:
+            entry = shared[key]
+            if entry.usable:
+                parts = entry.personalise(recipient.get_display_name(), token)
+            else:
+                parts = _render_event(recipient=recipient, unsubscribe=unsubscribe, **args)
+        else:
+            probe = _Probe()
+            stand_in = (
+                absolute_url(reverse("notifications:unsubscribe", kwargs={"token": _TOKEN})) if token else ""
+            )
+            entry = _Shared(_render_event(recipient=probe, unsubscribe=stand_in, **args), usable=False)
+            parts = _render_event(recipient=recipient, unsubscribe=unsubscribe, **args)
+            entry.usable = (
+                not probe.asked_for_more and entry.personalise(recipient.get_display_name(), token) == parts
+            )
+            shared[key] = entry
+    subject, text, html = parts
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        to=[recipient.email],
+        to=[delivery.address if copy else recipient.email],
         connection=connection,
         headers=_headers(unsubscribe=unsubscribe, message_id=_message_id("notification", delivery.pk)),
     )

@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from notifications import registry
 from notifications.registry import Frequency
@@ -39,3 +41,17 @@ class PreferencesForm(forms.Form):
             for name, event in self.events.items()
             if self.cleaned_data.get(name)
         }
+
+
+class OrganisationContactForm(forms.Form):
+    enabled = forms.BooleanField(
+        label=_("Also send organisation messages to the organisation's contact address"),
+        help_text=_(
+            "Invitations, consultation deadlines and reminders, receipts for formal responses and "
+            "decisions about the organisation. Members still get their own e-mail."
+        ),
+        required=False,
+    )
+    language = forms.ChoiceField(
+        label=_("Language of these e-mails"), choices=settings.LANGUAGES, widget=forms.RadioSelect
+    )

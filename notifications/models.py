@@ -53,7 +53,18 @@ class Notification(models.Model):
                 name="notifications_notification_once",
             )
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notif_recipient_read_idx")]
+        indexes = [
+            # The inbox page: one user's notifications, newest first.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notif_inbox_idx"),
+            # The unread count in the header (and "mark all read"): a small partial index.
+            models.Index(
+                fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notif_unread_idx"
+            ),
+            # The nightly retention purge of old read notifications.
+            models.Index(
+                fields=["read_at"], condition=models.Q(read_at__isnull=False), name="notif_read_at_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.event} → {self.recipient_id}"
@@ -61,6 +72,52 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class Outbox(models.Model):
+    """One `notify()` call: the event, its object and the audience computed at that moment.
+
+    A small audience is expanded at once, in the caller's transaction, into inbox rows and deliveries.
+    A large one is written here only (one row, so the web request stays quick whatever the audience)
+    and expanded by `notifications.expand_outbox` after commit; the sweeper queues again a row whose
+    expansion did not happen (Redis down, worker lost), so nothing is lost. Expanding twice creates
+    nothing twice: the inbox rows and deliveries have unique keys.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        EXPANDED = "expanded", _("Expanded")
+
+    event = models.CharField(_("event"), max_length=100)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    dedupe_key = models.CharField(max_length=100, blank=True, default="")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    context = models.JSONField(default=dict, blank=True)
+    # The users (ids) and organisations (ids) who hear about it, as they were when the event happened.
+    recipient_ids = models.JSONField(default=list, blank=True)
+    organisation_ids = models.JSONField(default=list, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    expanded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification event")
+        verbose_name_plural = _("notification events")
+        indexes = [
+            models.Index(
+                fields=["queued_at"],
+                condition=models.Q(status="pending"),
+                name="notif_outbox_pending_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event} {self.object_id} ({self.status})"
 
 
 class DeliveryQuerySet(models.QuerySet):
@@ -74,7 +131,10 @@ class DeliveryQuerySet(models.QuerySet):
 class Delivery(models.Model):
     """One message to one recipient over one channel: the unit that is sent exactly once.
 
-    The unique constraint makes a second `notify()` for the same event a no-op, and the claim in
+    The recipient is a user, or (for a copy of an organisation-level message to an organisation's
+    contact address) no user but a plain `address`, with the organisation and the language to write
+    in. The unique constraints on (event, object, recipient, channel) and on (event, object, address,
+    channel) make a second `notify()` for the same event a no-op, and the claim in
     `services.delivery_send` (a row lock on a pending row) makes a second task run a no-op.
     """
 
@@ -114,6 +174,13 @@ class Delivery(models.Model):
     digest_run = models.ForeignKey(
         "DigestRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
     )
+    outbox = models.ForeignKey(
+        Outbox, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    # Set only for a copy to an organisation's contact address (recipient is then null).
+    address = models.EmailField(_("e-mail address"), blank=True, default="")
+    organisation_id = models.PositiveBigIntegerField(null=True, blank=True)
+    language = models.CharField(max_length=10, blank=True, default="")
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -125,7 +192,16 @@ class Delivery(models.Model):
             models.UniqueConstraint(
                 fields=["event", "content_type", "object_id", "dedupe_key", "recipient", "channel"],
                 name="notifications_delivery_once",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["event", "content_type", "object_id", "dedupe_key", "address", "channel"],
+                condition=~models.Q(address=""),
+                name="notifications_delivery_address_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(address="") | models.Q(recipient__isnull=True),
+                name="notifications_delivery_user_or_address",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "frequency", "queued_at"], name="notif_delivery_sweep_idx"),
@@ -133,7 +209,7 @@ class Delivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.event} → {self.recipient_id} ({self.channel}, {self.status})"
+        return f"{self.event} → {self.address or self.recipient_id} ({self.channel}, {self.status})"
 
 
 class Preference(models.Model):
@@ -203,3 +279,33 @@ class Suppression(models.Model):
 
     def __str__(self):
         return f"{self.email} ({self.reason})"
+
+
+class OrganisationContact(models.Model):
+    """Whether an organisation's organisation-level messages also go to its contact address.
+
+    Keyed by the organisation's id, not a foreign key: the notifications app imports no domain app's
+    models. The address itself is read from the organisation (through the directory the organisations
+    app registers, see `registry.register_organisation_directory`), so a changed address is used at
+    once. A row for a deleted organisation is harmless: the directory no longer knows the id.
+    """
+
+    organisation_id = models.PositiveBigIntegerField(unique=True)
+    enabled = models.BooleanField(_("also send to the contact address"), default=False)
+    language = models.CharField(
+        _("language of the e-mails"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation contact address setting")
+        verbose_name_plural = _("organisation contact address settings")
+
+    def __str__(self):
+        return f"{self.organisation_id}: {'on' if self.enabled else 'off'}"

@@ -15,6 +15,11 @@ Each domain app registers the events it raises in its own `notifications.py` mod
         link=lambda consultation: consultation.get_absolute_url(),
     ))
 
+An organisation-level event (`organisation_level=True`) also names the organisations it concerns
+(`organisations=lambda obj, context: [ids]`); the organisations app registers an
+`OrganisationDirectory` (names, contact addresses, who administers what), so that copies can go to
+the contact addresses of the organisations whose admins asked for them.
+
 The event's texts are templates named after the key `<app>.<name>`:
 `<app>/notifications/<name>.txt` (the one-line inbox text) and
 `<app>/email/<name>_subject.txt`, `<app>/email/<name>_message.txt`, `<app>/email/<name>_message.html`.
@@ -52,6 +57,11 @@ class EventType:
       turned off; they carry no unsubscribe link.
     - `email=False` makes an inbox-only event.
     - `notify_actor`: whether the user who caused the event hears about it too.
+    - `organisation_level` events concern organisations as such (consultation deadlines, invitations,
+      approval, receipts). `organisations(obj, context)` returns the ids of the organisations concerned;
+      an organisation whose admin switched it on also gets a copy at its contact address.
+    - `prefetch` names the relations of the object that the texts and the link use, so that an inbox
+      page fetches them in one query per relation rather than one per notification.
     """
 
     key: str
@@ -63,8 +73,13 @@ class EventType:
     default_frequency: str = Frequency.IMMEDIATELY
     email: bool = True
     notify_actor: bool = False
+    organisation_level: bool = False
+    organisations: Callable[[Any, dict], Iterable[int]] | None = None
     text_template: str = ""
     email_template_prefix: str = ""
+    # Relations of the object that its texts and link read (for example ("meeting",) on minutes): the
+    # inbox fetches them for a whole page at once instead of once per notification.
+    prefetch: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -74,6 +89,8 @@ class EventType:
             raise ValueError(f"Unknown default frequency {self.default_frequency!r} for {self.key!r}.")
         if self.mandatory and self.default_frequency != Frequency.IMMEDIATELY:
             raise ValueError(f"Mandatory event {self.key!r} must be sent immediately.")
+        if self.organisation_level and self.organisations is None:
+            raise ValueError(f"Organisation-level event {self.key!r} needs an `organisations` callback.")
 
     @property
     def app_label(self) -> str:
@@ -133,3 +150,45 @@ def is_registered(key: str) -> bool:
 def all_event_types() -> list[EventType]:
     """Event types in a stable order: by app, then by verbose name as registered."""
     return sorted(_registry.values(), key=lambda e: e.key)
+
+
+# --- Organisations ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganisationInfo:
+    name: str
+    contact_email: str
+    # Where an admin edits the organisation's profile (and so its contact address); may be "".
+    edit_url: str = ""
+
+
+@dataclass(frozen=True)
+class OrganisationDirectory:
+    """What the notifications app needs to know about organisations, provided by the app that owns
+    them (so this app imports none of its models):
+
+    - `info(ids)` → {id: OrganisationInfo} for the organisations that exist;
+    - `administered(user)` → [(id, name)] of the organisations the user is an active admin of.
+    """
+
+    info: Callable[[Iterable[int]], dict[int, OrganisationInfo]]
+    administered: Callable[[Any], list[tuple[int, str]]]
+
+    def is_admin(self, user, organisation_id: int) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return any(pk == organisation_id for pk, _name in self.administered(user))
+
+
+_directory: OrganisationDirectory | None = None
+
+
+def register_organisation_directory(directory: OrganisationDirectory | None) -> None:
+    global _directory
+    _directory = directory
+
+
+def organisation_directory() -> OrganisationDirectory | None:
+    """The registered directory, or None when no app provides organisations (then no copies go out)."""
+    return _directory

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications import emails, registry
-from notifications.models import Delivery, DigestRun, Notification, Preference, Suppression
+from notifications.models import (
+    Delivery,
+    DigestRun,
+    Notification,
+    OrganisationContact,
+    Outbox,
+    Preference,
+    Suppression,
+)
 from notifications.registry import DIGEST_FREQUENCIES, EventType, Frequency
 from notifications.tokens import DIGEST_PREFIX
 
@@ -123,10 +133,15 @@ def unsubscribe(*, user_id: int, event: str) -> list[EventType]:
 
 @dataclass
 class NotifyResult:
+    """What one `notify()` call did. For a deferred (large) audience, `notifications_created` is the
+    number of recipients who had no inbox row yet, which the expansion task will create; deliveries
+    are then counted and queued by that task, not here."""
+
     recipients: int
     notifications_created: int
     deliveries_created: int
     queued: int
+    deferred: bool = False
 
 
 def _recipient_ids(event_type: EventType, obj, recipients, context: dict, actor) -> list[int]:
@@ -142,6 +157,30 @@ def _recipient_ids(event_type: EventType, obj, recipients, context: dict, actor)
     return ids
 
 
+def _organisation_ids(event_type: EventType, obj, organisations, context: dict) -> list[int]:
+    """The organisations that asked for a copy at their contact address, among those concerned."""
+    if not event_type.organisation_level or not event_type.email:
+        return []
+    if registry.organisation_directory() is None:
+        return []
+    enabled = OrganisationContact.objects.filter(enabled=True)
+    if not enabled.exists():  # the common case: one cheap query, no call into the domain app
+        return []
+    if organisations is None:
+        organisations = event_type.organisations(obj, context) if event_type.organisations else []
+    ids = list(dict.fromkeys(int(pk) for pk in organisations))
+    if not ids:
+        return []
+    chosen = set()
+    for chunk in _chunks(ids, _CHUNK):
+        chosen.update(enabled.filter(organisation_id__in=chunk).values_list("organisation_id", flat=True))
+    return [pk for pk in ids if pk in chosen]
+
+
+def inline_limit() -> int:
+    return getattr(settings, "NOTIFICATIONS_INLINE_MAX_RECIPIENTS", 50)
+
+
 @transaction.atomic
 def notify(
     event: str,
@@ -149,53 +188,122 @@ def notify(
     *,
     actor=None,
     recipients=None,
+    organisations=None,
     context: dict | None = None,
     dedupe_key: str = "",
+    defer: bool | None = None,
 ) -> NotifyResult:
-    """Records that `event` happened to `obj`: an inbox row per recipient and an e-mail delivery per
-    recipient who wants one, in the caller's transaction.
+    """Records that `event` happened to `obj`, in the caller's transaction: an inbox row per
+    recipient, an e-mail delivery per recipient who wants one, and for an organisation-level event a
+    copy to the contact address of each organisation that asked for one.
 
-    E-mails to be sent at once are handed to Celery after commit (in batches for a large audience);
-    digest e-mails wait for the digest task. Repeating the call for the same (event, obj, dedupe_key)
-    creates nothing new and sends nothing twice. `context` must be JSON-serialisable: it is stored
-    and given to the templates. Use `dedupe_key` when one object legitimately raises the same event
-    more than once (e.g. a reminder per deadline).
+    The audience (user ids, and the organisations concerned) is computed now. A small audience (up
+    to NOTIFICATIONS_INLINE_MAX_RECIPIENTS, default 50) is expanded at once, so the inbox rows exist
+    when the request returns. A larger one is written as one `Outbox` row and expanded by a task
+    after commit: the request then costs a few queries whatever the audience (a consultation to
+    5,000 people returns as quickly as one to 50), and the inbox rows appear a moment later, when a
+    worker has run. If the broker is down the row stays pending and the sweeper expands it later, so
+    nothing is lost. `defer=True/False` forces one way.
+
+    E-mails to be sent at once are handed to Celery after commit (in batches); digest e-mails wait
+    for the digest task. Repeating the call for the same (event, obj, dedupe_key) creates nothing new
+    and sends nothing twice (new recipients, e.g. organisations invited later, do hear). `context`
+    must be JSON-serialisable: it is stored and given to the templates. Use `dedupe_key` when one
+    object legitimately raises the same event more than once (e.g. a reminder per deadline).
+    `organisations` (ids) overrides the event type's `organisations` callback for one call.
     """
     event_type = registry.get(event)
     context = dict(context or {})
     ids = _recipient_ids(event_type, obj, recipients, context, actor)
-    if not ids:
+    organisation_ids = _organisation_ids(event_type, obj, organisations, context)
+    if not ids and not organisation_ids:
         return NotifyResult(0, 0, 0, 0)
     content_type = ContentType.objects.get_for_model(obj)
-    object_id = str(obj.pk)
+    key = {
+        "event": event,
+        "content_type": content_type,
+        "object_id": str(obj.pk),
+        "dedupe_key": dedupe_key,
+    }
     now = timezone.now()
-    key = {"event": event, "content_type": content_type, "object_id": object_id, "dedupe_key": dedupe_key}
     actor_id = actor.pk if actor is not None else None
-
-    before = Notification.objects.filter(**key).count()
-    Notification.objects.bulk_create(
-        [
-            Notification(recipient_id=pk, actor_id=actor_id, context=context, created_at=now, **key)
-            for pk in ids
-        ],
-        batch_size=_CHUNK,
-        ignore_conflicts=True,
+    inline = (not defer) if defer is not None else len(ids) <= inline_limit()
+    if not inline:
+        notified = set(Notification.objects.filter(**key).values_list("recipient_id", flat=True))
+        new_ids = [pk for pk in ids if pk not in notified]
+        if not new_ids and not organisation_ids:
+            return NotifyResult(len(ids), 0, 0, 0, deferred=True)
+        outbox = Outbox.objects.create(
+            **key,
+            actor_id=actor_id,
+            context=context,
+            recipient_ids=new_ids,
+            organisation_ids=organisation_ids,
+            created_at=now,
+            queued_at=now,
+        )
+        transaction.on_commit(partial(enqueue_outbox, [outbox.pk]))
+        return NotifyResult(len(ids), len(new_ids), 0, 0, deferred=True)
+    outbox = Outbox.objects.create(
+        **key,
+        actor_id=actor_id,
+        context=context,
+        recipient_ids=ids,
+        organisation_ids=organisation_ids,
+        status=Outbox.Status.EXPANDED,
+        created_at=now,
+        expanded_at=now,
     )
-    notifications_created = Notification.objects.filter(**key).count() - before
+    # The ids were read from the users table in this transaction: no need to check them again.
+    return _expand(event_type, outbox, now=now, verified=True)
 
-    deliveries_created = 0
-    if event_type.email:
+
+def _expand(event_type: EventType, outbox: Outbox, *, now: datetime, verified: bool = False) -> NotifyResult:
+    """Writes the inbox rows and deliveries of one outbox row (in the caller's transaction) and
+    queues the immediate e-mails after commit. Safe to repeat: every row has a unique key."""
+    key = {
+        "event": outbox.event,
+        "content_type_id": outbox.content_type_id,
+        "object_id": outbox.object_id,
+        "dedupe_key": outbox.dedupe_key,
+    }
+    ids = [int(pk) for pk in outbox.recipient_ids]
+    # Users deleted (or deactivated) since a deferred event hear nothing.
+    if ids and not verified:
+        existing = set()
+        for chunk in _chunks(ids, _CHUNK * 2):
+            existing.update(
+                get_user_model().objects.filter(pk__in=chunk, is_active=True).values_list("pk", flat=True)
+            )
+        ids = [pk for pk in ids if pk in existing]
+    # Rows that exist already (a repeated event) are left alone; ignore_conflicts covers a
+    # concurrent call writing the same rows between the read and the insert.
+    notification_ids = dict(Notification.objects.filter(**key).values_list("recipient_id", "id"))
+    already = len(notification_ids)
+    new_ids = [pk for pk in ids if pk not in notification_ids]
+    if new_ids:
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient_id=pk, actor_id=outbox.actor_id, context=outbox.context, created_at=now, **key
+                )
+                for pk in new_ids
+            ],
+            batch_size=_CHUNK * 2,
+            ignore_conflicts=True,
+        )
+        notification_ids = dict(Notification.objects.filter(**key).values_list("recipient_id", "id"))
+    notifications_created = len(notification_ids) - already
+
+    rows = []
+    if event_type.email and ids:
         chosen: dict[int, str] = {}
-        for chunk in _chunks(ids, _CHUNK):
+        for chunk in _chunks(ids, _CHUNK * 2):
             chosen.update(
-                Preference.objects.filter(event=event, user_id__in=chunk).values_list("user_id", "frequency")
+                Preference.objects.filter(event=outbox.event, user_id__in=chunk).values_list(
+                    "user_id", "frequency"
+                )
             )
-        notification_ids: dict[int, int] = {}
-        for chunk in _chunks(ids, _CHUNK):
-            notification_ids.update(
-                Notification.objects.filter(recipient_id__in=chunk, **key).values_list("recipient_id", "id")
-            )
-        rows = []
         for pk in ids:
             frequency = effective_frequency(event_type, chosen.get(pk))
             if frequency == Frequency.OFF:
@@ -204,6 +312,7 @@ def notify(
                 Delivery(
                     recipient_id=pk,
                     notification_id=notification_ids.get(pk),
+                    outbox=outbox,
                     channel=Delivery.Channel.EMAIL,
                     frequency=frequency,
                     created_at=now,
@@ -211,16 +320,118 @@ def notify(
                     **key,
                 )
             )
-        before = Delivery.objects.filter(**key).count()
-        Delivery.objects.bulk_create(rows, batch_size=_CHUNK, ignore_conflicts=True)
-        deliveries_created = Delivery.objects.filter(**key).count() - before
-
-    pending = list(
-        Delivery.objects.pending().immediate().filter(**key).order_by("id").values_list("id", flat=True)
-    )
+    if outbox.organisation_ids:
+        rows += _contact_deliveries(outbox, ids, key=key, now=now)
+    deliveries_created = 0
+    pending = []
+    if rows:
+        existing = set(Delivery.objects.filter(**key).values_list("recipient_id", "address"))
+        rows = [row for row in rows if (row.recipient_id, row.address) not in existing]
+    if rows:
+        Delivery.objects.bulk_create(rows, batch_size=_CHUNK * 2, ignore_conflicts=True)
+        deliveries_created = len(rows)
+        pending = list(
+            Delivery.objects.pending().immediate().filter(**key).order_by("id").values_list("id", flat=True)
+        )
     if pending:
         transaction.on_commit(partial(enqueue_deliveries, pending))
     return NotifyResult(len(ids), notifications_created, deliveries_created, len(pending))
+
+
+def _contact_deliveries(outbox: Outbox, user_ids: list[int], *, key: dict, now: datetime) -> list[Delivery]:
+    """Copies to the contact addresses of the organisations that asked for them: one per address
+    (two organisations sharing an address get one e-mail), none to an address that already gets the
+    message as a user's own e-mail."""
+    directory = registry.organisation_directory()
+    if directory is None:
+        return []
+    settings_by_org = {
+        row.organisation_id: row
+        for row in OrganisationContact.objects.filter(
+            enabled=True, organisation_id__in=list(outbox.organisation_ids)
+        )
+    }
+    if not settings_by_org:
+        return []
+    info = directory.info(list(settings_by_org))
+    addresses: dict[str, int] = {}
+    for organisation_id in outbox.organisation_ids:
+        organisation = info.get(organisation_id)
+        if organisation_id not in settings_by_org or organisation is None:
+            continue
+        address = (organisation.contact_email or "").strip().lower()
+        if address and address not in addresses:
+            addresses[address] = organisation_id
+    if not addresses:
+        return []
+    taken = set()
+    for chunk in _chunks(user_ids, _CHUNK * 2):
+        taken.update(
+            get_user_model()
+            .objects.filter(pk__in=chunk)
+            .annotate(lower_email=Lower("email"))
+            .filter(lower_email__in=list(addresses))
+            .values_list("lower_email", flat=True)
+        )
+    return [
+        Delivery(
+            recipient=None,
+            address=address,
+            organisation_id=organisation_id,
+            language=settings_by_org[organisation_id].language or settings.LANGUAGE_CODE,
+            outbox=outbox,
+            channel=Delivery.Channel.EMAIL,
+            frequency=Frequency.IMMEDIATELY,
+            created_at=now,
+            queued_at=now,
+            **key,
+        )
+        for address, organisation_id in addresses.items()
+        if address not in taken
+    ]
+
+
+def outbox_expand(*, outbox_id: int) -> NotifyResult | None:
+    """Expands one deferred `notify()` into inbox rows and deliveries (see `notify`).
+
+    The row is claimed with a row lock (skipping a row another worker holds) and marked expanded in
+    the same transaction, so running this twice, or from the task and the sweeper at once, expands
+    once. Returns None when there was nothing to do.
+    """
+    with transaction.atomic():
+        outbox = (
+            Outbox.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=outbox_id, status=Outbox.Status.PENDING)
+            .first()
+        )
+        if outbox is None:
+            return None
+        now = timezone.now()
+        result = None
+        if registry.is_registered(outbox.event):
+            result = _expand(registry.get(outbox.event), outbox, now=now)
+        else:
+            logger.error("Outbox %s: event type %s is not registered; nothing sent", outbox.pk, outbox.event)
+        outbox.status = Outbox.Status.EXPANDED
+        outbox.expanded_at = now
+        outbox.save(update_fields=["status", "expanded_at"])
+        return result
+
+
+def enqueue_outbox(outbox_ids: list[int]) -> bool:
+    """Hands deferred events to the broker after commit; a broker that is down is logged, and the
+    sweeper expands the rows later."""
+    from notifications import tasks
+
+    try:
+        for outbox_id in outbox_ids:
+            tasks.expand_outbox.apply_async((outbox_id,), retry_policy=PUBLISH_RETRY_POLICY)
+    except Exception:
+        logger.exception(
+            "Could not queue %d notification event(s); the sweeper will expand them later.", len(outbox_ids)
+        )
+        return False
+    return True
 
 
 def enqueue_deliveries(delivery_ids: list[int]) -> bool:
@@ -291,18 +502,6 @@ def _recipient_skip_reason(recipient, suppressed: bool | None = None) -> str:
     return ""
 
 
-def _skip_reason(delivery: Delivery, event_type: EventType | None) -> str:
-    """Why a claimed delivery must not be sent ("" when it may); uses the flags annotated at claim time."""
-    reason = _recipient_skip_reason(delivery.recipient, delivery.suppressed)
-    if reason:
-        return reason
-    if event_type is None:
-        return f"event type {delivery.event} is not registered"
-    if event_type.can_disable and delivery.turned_off:
-        return "turned off by the recipient"
-    return ""
-
-
 def _record_send_error(row, exc: BaseException, *, label: str) -> SendOutcome:
     """Counts a failed attempt on a Delivery or DigestRun row (locked by the caller)."""
     row.attempts += 1
@@ -321,83 +520,325 @@ def _record_send_error(row, exc: BaseException, *, label: str) -> SendOutcome:
     return SendOutcome("retry", retry_in=delay)
 
 
-def delivery_send(*, delivery_id: int, connection=None, objects: dict | None = None) -> SendOutcome:
-    """Sends one pending e-mail delivery, exactly once however often it is called.
+@dataclass
+class ContactRecipient:
+    """Stands in for a user when a copy goes to an organisation's contact address."""
 
-    The row is claimed with a row lock (`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL) and
-    marked sent in the same transaction: a second run finds it sent or locked and does nothing, and
-    a worker that dies mid-way leaves it pending for the next run. A transient SMTP error counts an
-    attempt and asks the caller to retry after a backoff; a template error or a permanent refusal
-    fails the delivery at once; a deleted, inactive or suppressed recipient skips it.
+    name: str
+    email: str
+    preferred_language: str
+    organisation_id: int
+    pk = None
+    is_active = True
 
-    `objects` is a cache of the events' objects shared by the deliveries of one batch (a fan-out is
-    mostly about one object).
-    """
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient", "notification", "notification__actor")
-            .annotate(
-                suppressed=Exists(Suppression.objects.filter(email=Lower(OuterRef("recipient__email")))),
-                turned_off=Exists(
-                    Preference.objects.filter(
-                        user=OuterRef("recipient"), event=OuterRef("event"), frequency=Frequency.OFF
-                    )
-                ),
-            )
-            .filter(pk=delivery_id, status=Delivery.Status.PENDING)
-            .first()
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+    def get_display_name(self) -> str:
+        return self.name
+
+
+@dataclass
+class _BatchData:
+    """What the deliveries of one batch need, read with a handful of queries for the whole batch."""
+
+    objects: dict
+    suppressed: set
+    turned_off: set
+    contact_on: set
+    organisations: dict
+    rendered: dict = field(default_factory=dict)  # renderings shared by the batch's messages
+
+
+def _load_batch(rows: list[Delivery], objects: dict | None) -> _BatchData:
+    objects = objects if objects is not None else {}
+    wanted: dict[int, set] = {}
+    for row in rows:
+        if (row.content_type_id, row.object_id) not in objects:
+            wanted.setdefault(row.content_type_id, set()).add(row.object_id)
+    for content_type_id, object_ids in wanted.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        found = {}
+        if model is not None:
+            found = {str(pk): obj for pk, obj in model._base_manager.in_bulk(list(object_ids)).items()}
+        for object_id in object_ids:
+            objects[(content_type_id, object_id)] = found.get(object_id)
+    emails_ = {(row.address or (row.recipient.email if row.recipient else "")).lower() for row in rows}
+    emails_.discard("")
+    suppressed = set(Suppression.objects.filter(email__in=list(emails_)).values_list("email", flat=True))
+    user_ids = {row.recipient_id for row in rows if row.recipient_id}
+    turned_off = set(
+        Preference.objects.filter(user_id__in=list(user_ids), frequency=Frequency.OFF).values_list(
+            "user_id", "event"
         )
-        if delivery is None:
-            return SendOutcome("not-pending")
-        recipient = delivery.recipient
-        event_type = registry.get(delivery.event) if registry.is_registered(delivery.event) else None
-        reason = _skip_reason(delivery, event_type)
-        obj = None
-        if not reason:
-            key = (delivery.content_type_id, delivery.object_id)
-            if objects is not None and key in objects:
-                obj = objects[key]
-            else:
-                obj = delivery.target
-                if objects is not None:
-                    objects[key] = obj
-        if not reason and obj is None:
-            reason = "object deleted"
+    )
+    organisation_ids = {row.organisation_id for row in rows if row.address}
+    contact_on = set()
+    organisations = {}
+    if organisation_ids:
+        contact_on = set(
+            OrganisationContact.objects.filter(
+                organisation_id__in=list(organisation_ids), enabled=True
+            ).values_list("organisation_id", flat=True)
+        )
+        directory = registry.organisation_directory()
+        organisations = directory.info(list(organisation_ids)) if directory else {}
+    return _BatchData(objects, suppressed, turned_off, contact_on, organisations)
+
+
+def _recipient_for(row: Delivery, data: _BatchData):
+    if not row.address:
+        return row.recipient
+    organisation = data.organisations.get(row.organisation_id)
+    return ContactRecipient(
+        name=organisation.name if organisation else "",
+        email=row.address,
+        preferred_language=row.language or settings.LANGUAGE_CODE,
+        organisation_id=row.organisation_id,
+    )
+
+
+def _skip_reason(row: Delivery, event_type: EventType | None, data: _BatchData) -> str:
+    """Why a delivery must not be sent ("" when it may)."""
+    if row.address:
+        if row.organisation_id not in data.contact_on:
+            return "organisation turned off copies to its contact address"
+        if row.organisation_id not in data.organisations:
+            return "organisation deleted"
+        if row.address.lower() in data.suppressed:
+            return "address suppressed"
+    else:
+        recipient = row.recipient
+        suppressed = recipient is not None and recipient.email.lower() in data.suppressed
+        reason = _recipient_skip_reason(recipient, suppressed)
         if reason:
-            delivery.status = Delivery.Status.SKIPPED
-            delivery.last_error = reason
-            delivery.save(update_fields=["status", "last_error"])
-            logger.info("Delivery %s skipped: %s", delivery.pk, reason)
-            return SendOutcome("skipped")
-        notification = delivery.notification
+            return reason
+    if event_type is None:
+        return f"event type {row.event} is not registered"
+    if not row.address and event_type.can_disable and (row.recipient_id, row.event) in data.turned_off:
+        return "turned off by the recipient"
+    if data.objects.get((row.content_type_id, row.object_id)) is None:
+        return "object deleted"
+    return ""
+
+
+def send_chunk_size() -> int:
+    return max(1, getattr(settings, "NOTIFICATIONS_SEND_CHUNK", 20))
+
+
+def _mark(ids: list[int], **fields) -> None:
+    if ids:
+        Delivery.objects.filter(pk__in=ids).update(**fields)
+
+
+class ParallelSender:
+    """Sends messages over several SMTP connections at once, one per thread.
+
+    Sending is mostly waiting for the mail server (four round trips per message); a few
+    connections in parallel hide that wait, while rendering and every database write stay in the
+    calling thread. The threads touch no database connection.
+    """
+
+    def __init__(self, size: int):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.size = size
+        self._local = threading.local()
+        self._connections: list = []
+        self._lock = threading.Lock()
+        # Once the mail server fails, the other messages fail at once instead of each waiting for
+        # its own timeout.
+        self._broken: BaseException | None = None
+        self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="notifications-smtp")
+
+    def _send(self, message) -> None:
+        from django.core.mail import get_connection
+
+        if self._broken is not None:
+            raise self._broken
         try:
-            message = emails.build_event_email(
-                delivery=delivery,
-                event_type=event_type,
-                obj=obj,
-                actor=notification.actor if notification else None,
-                recipient=recipient,
-                context=notification.context if notification else {},
-                connection=connection,
-            )
-        except Exception as exc:
-            logger.exception("Delivery %s: the e-mail could not be rendered", delivery.pk)
-            delivery.status = Delivery.Status.FAILED
-            delivery.attempts += 1
-            delivery.last_error = f"render: {type(exc).__name__}: {exc}"[:2000]
-            delivery.save(update_fields=["status", "attempts", "last_error"])
-            return SendOutcome("failed")
-        try:
+            connection = getattr(self._local, "connection", None)
+            if connection is None:
+                connection = get_connection()
+                with self._lock:
+                    self._connections.append(connection)
+                connection.open()
+                self._local.connection = connection
+            message.connection = connection
             message.send()
         except _transient_errors() as exc:
-            return _record_send_error(delivery, exc, label="Delivery")
-        delivery.status = Delivery.Status.SENT
-        delivery.attempts += 1
-        delivery.sent_at = timezone.now()
-        delivery.last_error = ""
-        delivery.save(update_fields=["status", "attempts", "sent_at", "last_error"])
-        return SendOutcome("sent")
+            if not isinstance(exc, _permanent_errors()):
+                self._broken = exc
+            raise
+
+    def send_all(self, messages: list) -> list[BaseException | None]:
+        futures = [self._executor.submit(self._send, message) for message in messages]
+        results: list[BaseException | None] = []
+        for future in futures:
+            try:
+                future.result()
+                results.append(None)
+            except Exception as exc:
+                results.append(exc)
+        return results
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        for connection in self._connections:
+            try:
+                connection.close()
+            except Exception:  # a broken connection has nothing left to close
+                pass
+
+
+def _send_chunk(
+    chunk: list[Delivery], data: _BatchData, connection, outcomes: list, sender: ParallelSender | None = None
+) -> bool:
+    """Claims, sends and marks one chunk of deliveries in one transaction; False when a transient
+    error asks for a retry (the rows not handled are left pending).
+
+    The claim is a row lock (`SELECT ... FOR UPDATE SKIP LOCKED`) on the chunk's pending rows, held
+    until they are marked sent with one UPDATE at commit. A second run skips the locked rows or finds
+    them sent, so a task run twice (or by two workers) sends once. A worker that dies mid-chunk rolls
+    the chunk back to pending: those messages (at most NOTIFICATIONS_SEND_CHUNK, default 20, that
+    had already reached the mail server) are sent again by the next run, with the same Message-ID
+    so a receiving system can fold them. This is the trade-off for sending many messages per
+    round trip to the database; a chunk of 1 gives the strict one-message window.
+    """
+    with transaction.atomic():
+        claimed = dict(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=[row.pk for row in chunk], status=Delivery.Status.PENDING)
+            .values_list("pk", "attempts")
+        )
+        sent: list[int] = []
+        skipped: dict[str, list[int]] = {}
+        ready: list[tuple[Delivery, object]] = []
+        try:
+            for row in chunk:
+                if row.pk not in claimed:
+                    outcomes.append((row.pk, SendOutcome("not-pending")))
+                    continue
+                row.attempts = claimed[row.pk]
+                event_type = registry.get(row.event) if registry.is_registered(row.event) else None
+                reason = _skip_reason(row, event_type, data)
+                if reason:
+                    skipped.setdefault(reason, []).append(row.pk)
+                    logger.info("Delivery %s skipped: %s", row.pk, reason)
+                    outcomes.append((row.pk, SendOutcome("skipped")))
+                    continue
+                source = row.notification or row.outbox
+                try:
+                    message = emails.build_event_email(
+                        delivery=row,
+                        event_type=event_type,
+                        obj=data.objects[(row.content_type_id, row.object_id)],
+                        actor=source.actor if source else None,
+                        recipient=_recipient_for(row, data),
+                        context=source.context if source else {},
+                        connection=connection,
+                        shared=data.rendered,
+                    )
+                except Exception as exc:
+                    logger.exception("Delivery %s: the e-mail could not be rendered", row.pk)
+                    _mark(
+                        [row.pk],
+                        status=Delivery.Status.FAILED,
+                        attempts=row.attempts + 1,
+                        last_error=f"render: {type(exc).__name__}: {exc}"[:2000],
+                    )
+                    outcomes.append((row.pk, SendOutcome("failed")))
+                    continue
+                ready.append((row, message))
+            if sender is not None and len(ready) > 1:
+                errors = sender.send_all([message for _row, message in ready])
+            else:
+                errors = []
+                for _row, message in ready:
+                    try:
+                        message.send()
+                        errors.append(None)
+                    except Exception as exc:
+                        errors.append(exc)
+                        if isinstance(exc, _transient_errors()) and not isinstance(exc, _permanent_errors()):
+                            break  # the mail server is unwell: leave the rest for the retry
+            complete = True
+            for (row, _message), exc in zip(ready, errors, strict=False):
+                if exc is None:
+                    sent.append(row.pk)
+                    outcomes.append((row.pk, SendOutcome("sent")))
+                elif isinstance(exc, _transient_errors()):
+                    outcome = _record_send_error(row, exc, label="Delivery")
+                    outcomes.append((row.pk, outcome))
+                    complete = complete and outcome.retry_in is None
+                else:  # e.g. a malformed header: this message can never go
+                    logger.error("Delivery %s could not be sent: %r", row.pk, exc)
+                    _mark(
+                        [row.pk],
+                        status=Delivery.Status.FAILED,
+                        attempts=row.attempts + 1,
+                        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+                    )
+                    outcomes.append((row.pk, SendOutcome("failed")))
+            return complete and len(errors) == len(ready)
+        finally:
+            # Whatever reached the mail server is recorded, also when another message failed.
+            _mark(
+                sent,
+                status=Delivery.Status.SENT,
+                attempts=F("attempts") + 1,
+                sent_at=timezone.now(),
+                last_error="",
+            )
+            for reason, ids in skipped.items():
+                _mark(ids, status=Delivery.Status.SKIPPED, last_error=reason)
+
+
+def deliveries_send(
+    *, delivery_ids: list[int], connection=None, objects: dict | None = None, parallel: bool = True
+) -> list[tuple[int, SendOutcome]]:
+    """Sends a batch of pending e-mail deliveries, each once however often it is called.
+
+    The rows, their recipients, objects, preferences, suppressions and organisation settings are
+    read with a few queries for the whole batch, the messages are sent over a few SMTP connections
+    at once (NOTIFICATIONS_SMTP_CONNECTIONS, default 8; `connection` when that is 1 or `parallel` is
+    False), and the rows are claimed and marked sent a chunk at a time (see `_send_chunk`). A
+    transient SMTP error counts an attempt on that row and ends the batch: the
+    caller retries the rest later, so a dead mail server costs one timeout, not one per message. A
+    template error or a permanent refusal fails the delivery at once; a deleted, inactive or
+    suppressed recipient, a type turned off, or a deleted object skips it. Returns (id, outcome)
+    for the rows handled; ids missing from it were left for a later run.
+    """
+    rows = list(
+        Delivery.objects.filter(pk__in=list(delivery_ids), status=Delivery.Status.PENDING)
+        .select_related("recipient", "notification", "notification__actor", "outbox", "outbox__actor")
+        .order_by("id")
+    )
+    seen = {row.pk for row in rows}
+    outcomes: list[tuple[int, SendOutcome]] = [
+        (pk, SendOutcome("not-pending")) for pk in delivery_ids if pk not in seen
+    ]
+    if not rows:
+        return outcomes
+    data = _load_batch(rows, objects)
+    size = max(1, getattr(settings, "NOTIFICATIONS_SMTP_CONNECTIONS", 8))
+    sender = ParallelSender(size) if parallel and size > 1 and len(rows) > 1 else None
+    try:
+        for chunk in _chunks(rows, send_chunk_size()):
+            if not _send_chunk(chunk, data, connection, outcomes, sender):
+                break
+    finally:
+        if sender is not None:
+            sender.close()
+    return outcomes
+
+
+def delivery_send(*, delivery_id: int, connection=None, objects: dict | None = None) -> SendOutcome:
+    """Sends one pending e-mail delivery, exactly once however often it is called (see
+    `deliveries_send`)."""
+    outcomes = dict(deliveries_send(delivery_ids=[delivery_id], connection=connection, objects=objects))
+    return outcomes.get(delivery_id, SendOutcome("not-pending"))
 
 
 def requeue_stale(*, now: datetime | None = None) -> tuple[int, int]:
@@ -405,10 +846,20 @@ def requeue_stale(*, now: datetime | None = None) -> tuple[int, int]:
 
     They were never handed to the broker (Redis was down at commit time) or the message was lost
     (a worker died). Re-queuing something that is in fact being sent is harmless: the claim lets
-    only one run send. Returns (deliveries, digests) queued.
+    only one run send. Deferred events (`Outbox` rows) whose expansion has not happened are
+    expanded here first, which queues their e-mails. Returns (deliveries, digests) queued by the
+    re-queue itself.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.NOTIFICATIONS_REQUEUE_AFTER_MINUTES)
+    stale_events = list(
+        Outbox.objects.filter(status=Outbox.Status.PENDING, queued_at__lte=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)[:100]
+    )
+    for outbox_id in stale_events:
+        logger.warning("Expanding notification event %s that no worker expanded", outbox_id)
+        outbox_expand(outbox_id=outbox_id)
     delivery_ids = list(
         Delivery.objects.pending()
         .immediate()
@@ -589,6 +1040,8 @@ def notifications_purge_read(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.NOTIFICATIONS_READ_RETENTION_DAYS)
     deleted, _per_model = Notification.objects.filter(read_at__isnull=False, read_at__lt=cutoff).delete()
+    # Expanded events past the same period have done their work (the inbox rows keep their context).
+    Outbox.objects.filter(status=Outbox.Status.EXPANDED, created_at__lt=cutoff).delete()
     return deleted
 
 
@@ -601,3 +1054,33 @@ def suppression_add(*, email: str, reason: str, detail: str = "") -> Suppression
         email=email.strip().lower(), defaults={"reason": reason, "detail": detail[:2000]}
     )
     return suppression
+
+
+# --- Copies to organisations' contact addresses ------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_contact_set(
+    *, actor, organisation_id: int, enabled: bool, language: str
+) -> OrganisationContact:
+    """Switches copies of organisation-level messages to the organisation's contact address on or
+    off, and the language they are written in. The view checks that `actor` is an admin of the
+    organisation. Safe to repeat."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose a valid language."))
+    contact, _created = OrganisationContact.objects.update_or_create(
+        organisation_id=organisation_id,
+        defaults={"enabled": enabled, "language": language, "updated_by": actor},
+    )
+    return contact
+
+
+@transaction.atomic
+def organisation_contact_unsubscribe(*, organisation_id: int) -> bool:
+    """Turns the copies off for one organisation (the unsubscribe link in such an e-mail). Safe to
+    repeat; returns whether they were on."""
+    return bool(
+        OrganisationContact.objects.filter(organisation_id=organisation_id, enabled=True).update(
+            enabled=False, updated_by=None
+        )
+    )

@@ -32,13 +32,12 @@ def send_delivery(self, delivery_id: int) -> str:
 
 @shared_task(name="notifications.send_delivery_batch", **_TASK_OPTIONS)
 def send_delivery_batch(delivery_ids: list[int]) -> dict:
-    """Sends a batch of deliveries over one SMTP connection.
+    """Sends a batch of deliveries over one SMTP connection, reading what they need in bulk.
 
-    On the first transient failure the rest of the batch is handed to `send_delivery` one by one, so
-    a dead mail server costs one timeout here, not one per message.
+    On the first transient failure the rest of the batch is handed to `send_delivery` one by one
+    (after the backoff), so a dead mail server costs one timeout here, not one per message.
     """
     counts: dict[str, int] = {}
-    objects: dict = {}
     connection = get_connection()
     try:
         connection.open()
@@ -46,25 +45,33 @@ def send_delivery_batch(delivery_ids: list[int]) -> dict:
         logger.warning("Mail connection could not be opened; sending message by message", exc_info=True)
         connection = None
     try:
-        for index, delivery_id in enumerate(delivery_ids):
-            outcome = services.delivery_send(delivery_id=delivery_id, connection=connection, objects=objects)
-            counts[outcome.status] = counts.get(outcome.status, 0) + 1
-            if outcome.retry_in is not None:
-                rest = delivery_ids[index + 1 :]
-                counts["handed-over"] = len(rest)
-                if send_delivery_batch.request.is_eager:
-                    break  # no broker: the sweeper retries them
-                send_delivery.apply_async((delivery_id,), countdown=outcome.retry_in)
-                for other in rest:
-                    send_delivery.apply_async((other,), countdown=outcome.retry_in)
-                break
+        outcomes = services.deliveries_send(delivery_ids=delivery_ids, connection=connection)
     finally:
         if connection is not None:
             try:
                 connection.close()
             except Exception:  # the connection may already be broken
                 pass
+    for _pk, outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    retries = [(pk, outcome.retry_in) for pk, outcome in outcomes if outcome.retry_in is not None]
+    if retries:
+        retry_in = max(delay for _pk, delay in retries)
+        done = {pk for pk, _outcome in outcomes}
+        rest = [pk for pk in delivery_ids if pk not in done]
+        counts["handed-over"] = len(rest)
+        if not send_delivery_batch.request.is_eager:  # without a broker the sweeper retries them
+            for pk in [*(pk for pk, _delay in retries), *rest]:
+                send_delivery.apply_async((pk,), countdown=retry_in)
     return counts
+
+
+@shared_task(name="notifications.expand_outbox", **_TASK_OPTIONS)
+def expand_outbox(outbox_id: int) -> int:
+    """Writes the inbox rows and deliveries of a large event after the request that raised it, and
+    queues its e-mails. Safe to run twice (the row is claimed; all rows have unique keys)."""
+    result = services.outbox_expand(outbox_id=outbox_id)
+    return result.deliveries_created if result else 0
 
 
 @shared_task(name="notifications.send_digest", bind=True, max_retries=None, **_TASK_OPTIONS)

@@ -25,3 +25,20 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
     ):
         raise signing.BadSignature("Unexpected token payload.")
     return value[0], value[1]
+
+
+ORGANISATION_SALT = "notifications.organisation-contact"
+
+
+def make_organisation_unsubscribe_token(organisation_id: int) -> str:
+    """A token that turns off the copies to one organisation's contact address."""
+    return signing.dumps(["org", organisation_id], salt=ORGANISATION_SALT, compress=True)
+
+
+def read_organisation_unsubscribe_token(token: str) -> int:
+    """Returns the organisation id; raises signing.BadSignature for a forged, mangled or expired token."""
+    max_age = timedelta(days=settings.NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS)
+    value = signing.loads(token, salt=ORGANISATION_SALT, max_age=max_age)
+    if not (isinstance(value, list) and len(value) == 2 and value[0] == "org" and isinstance(value[1], int)):
+        raise signing.BadSignature("Unexpected token payload.")
+    return value[1]

@@ -11,4 +11,10 @@ urlpatterns = [
     path("alla-lasta/", views.mark_all_read, name="mark_all_read"),
     path("installningar/", views.preferences, name="preferences"),
     path("avregistrera/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("organisation/<int:organisation_id>/", views.organisation_contact, name="organisation_contact"),
+    path(
+        "avregistrera-organisation/<str:token>/",
+        views.organisation_unsubscribe,
+        name="organisation_unsubscribe",
+    ),
 ]

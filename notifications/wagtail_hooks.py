@@ -33,9 +33,18 @@ class DeliveryViewSet(ModelViewSet):
     model = Delivery
     icon = "mail"
     menu_label = _("E-mail deliveries")
-    list_display = ["created_at", "event", "recipient", "status", "frequency", "attempts", "sent_at"]
+    list_display = [
+        "created_at",
+        "event",
+        "recipient",
+        "address",
+        "status",
+        "frequency",
+        "attempts",
+        "sent_at",
+    ]
     filterset_class = DeliveryFilterSet
-    search_fields = ["event", "recipient__email", "last_error"]
+    search_fields = ["event", "recipient__email", "address", "last_error"]
     form_fields = ["status"]
     inspect_view_enabled = True
     inspect_view_fields = [
@@ -45,6 +54,9 @@ class DeliveryViewSet(ModelViewSet):
         "object_id",
         "dedupe_key",
         "recipient",
+        "address",
+        "organisation_id",
+        "language",
         "channel",
         "frequency",
         "status",

@@ -12,11 +12,18 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from notifications.registry import EventType, is_registered, register
+from notifications.registry import (
+    EventType,
+    OrganisationDirectory,
+    OrganisationInfo,
+    is_registered,
+    register,
+    register_organisation_directory,
+)
 from notifications.services import notify
 
 from . import tasks
-from .models import JoinRequest, Membership
+from .models import JoinRequest, Membership, Organisation
 
 APPLICATION_RECEIVED = "organisations.application_received"
 ORGANISATION_APPROVED = "organisations.organisation_approved"
@@ -54,6 +61,8 @@ EVENT_TYPES = [
         recipients=organisation_admins,
         link=lambda organisation: reverse("organisations:mine"),
         mandatory=True,
+        organisation_level=True,
+        organisations=lambda organisation, context: [organisation.pk],
     ),
     EventType(
         key=ORGANISATION_REJECTED,
@@ -64,6 +73,8 @@ EVENT_TYPES = [
         recipients=organisation_admins,
         link=lambda organisation: reverse("organisations:mine"),
         mandatory=True,
+        organisation_level=True,
+        organisations=lambda organisation, context: [organisation.pk],
     ),
     EventType(
         key=JOIN_REQUEST_RECEIVED,
@@ -87,6 +98,37 @@ EVENT_TYPES = [
 for _event_type in EVENT_TYPES:
     if not is_registered(_event_type.key):
         register(_event_type)
+
+
+def _organisation_info(ids) -> dict[int, OrganisationInfo]:
+    """For the notifications app: name and contact address (the public e-mail) of organisations."""
+    return {
+        organisation.pk: OrganisationInfo(
+            name=organisation.name,
+            contact_email=organisation.public_email,
+            edit_url=reverse("organisations:settings", kwargs={"slug": organisation.slug}),
+        )
+        for organisation in Organisation.objects.filter(pk__in=list(ids)).only(
+            "pk", "name", "slug", "public_email"
+        )
+    }
+
+
+def _administered(user) -> list[tuple[int, str]]:
+    """For the notifications app: the organisations `user` is an active admin of."""
+    return list(
+        Membership.objects.active()
+        .admins()
+        .filter(user=user)
+        .exclude(organisation__status__in=Organisation.INACTIVE_STATUSES)
+        .order_by("organisation__name")
+        .values_list("organisation_id", "organisation__name")
+    )
+
+
+# Lets the notifications app send organisation-level messages to organisations' contact addresses and
+# ask who administers an organisation, without importing this app's models.
+register_organisation_directory(OrganisationDirectory(info=_organisation_info, administered=_administered))
 
 
 def application_received(organisation) -> None:

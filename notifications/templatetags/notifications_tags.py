@@ -7,6 +7,11 @@ register = template.Library()
 _CACHE_ATTR = "_notifications_unread_count"
 
 
+def remember_unread_count(request, count: int) -> None:
+    """Lets a view that has counted already spare the header its query."""
+    setattr(request, _CACHE_ATTR, count)
+
+
 def _count(context) -> int:
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")

@@ -24,7 +24,7 @@ from django.db import connection
 from django.utils import timezone
 
 from notifications import services, tasks
-from notifications.models import Delivery, Preference
+from notifications.models import Delivery, Notification, Outbox, Preference
 from notifications.registry import Frequency
 from portal.celery import app
 from tests.notifications import helpers
@@ -196,16 +196,22 @@ def test_500_recipients_get_exactly_500_emails_even_when_the_worker_is_stopped_m
     users = make_users(500)
     group = make_group(users=users)
 
-    result = services.notify(PING, group)  # commits; the batches go to Redis after commit
-    assert result.queued == 500
+    # Commits one outbox row; its expansion task goes to Redis after commit, and the worker writes
+    # the inbox rows and deliveries and queues the e-mail batches.
+    result = services.notify(PING, group)
+    assert result.deferred and result.notifications_created == 500
+    assert not Delivery.objects.exists()
 
     with worker():
         assert wait_for(lambda: sink.count >= 100, timeout=30), "the first worker sent nothing"
     midway = sink.count
     assert 100 <= midway < 500, f"the worker was not stopped mid-way ({midway} sent)"
+    assert Notification.objects.filter(event=PING).count() == 500
 
-    # A redelivery of everything (as after a crash with acks_late) must not send anything twice.
+    # A redelivery of everything (as after a crash with acks_late) must not send anything twice,
+    # nor expanding the event a second time.
     services.enqueue_deliveries(list(Delivery.objects.order_by("id").values_list("id", flat=True)))
+    services.enqueue_outbox(list(Outbox.objects.values_list("id", flat=True)))
 
     with worker():
         done = wait_for(lambda: sink.count >= 500, timeout=30)
@@ -246,6 +252,39 @@ def test_with_redis_down_the_call_succeeds_and_mail_arrives_after_the_sweeper(en
         time.sleep(0.3)
     assert sorted(sink.recipients()) == sorted(user.email for user in users)
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 20
+
+
+def test_a_large_event_raised_while_redis_is_down_is_expanded_and_sent_after_the_sweeper(
+    env, redis_server, settings
+):
+    sink = env
+    settings.NOTIFICATIONS_INLINE_MAX_RECIPIENTS = 5
+    users = make_users(30)
+    group = make_group(users=users)
+
+    redis_server.stop()
+    try:
+        started = time.monotonic()
+        result = services.notify(PING, group)
+        elapsed = time.monotonic() - started
+        assert result.deferred
+        assert elapsed < 5, f"the caller waited {elapsed:.1f}s for a broker that is down"
+        # Only the outbox row is written; its expansion task never reached Redis.
+        assert Outbox.objects.get().status == Outbox.Status.PENDING
+        assert not Notification.objects.exists()
+    finally:
+        redis_server.start()
+
+    with worker():
+        time.sleep(1)
+        assert sink.count == 0
+        services.requeue_stale(now=timezone.now() + timedelta(minutes=10))
+        assert Outbox.objects.get().status == Outbox.Status.EXPANDED
+        assert Notification.objects.filter(event=PING).count() == 30
+        assert wait_for(lambda: sink.count >= 30, timeout=20)
+        time.sleep(0.3)
+    assert sorted(sink.recipients()) == sorted(user.email for user in users)
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 30
 
 
 def test_digests_group_by_preference(env):

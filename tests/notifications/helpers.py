@@ -77,3 +77,34 @@ def make_users(count, *, prefix="user", language="sv", **extra):
         ]
     )
     return list(User.objects.filter(email__startswith=prefix).order_by("pk")) if users else []
+
+
+def log_in(client, user):
+    """Logs `user` in as someone who accepted the privacy terms (the portal asks for that first)."""
+    try:
+        from portal.privacy.services import consent_record
+    except ImportError:  # pragma: no cover - before the privacy package existed
+        consent_record = None
+    if consent_record is not None:
+        consent_record(user=user)
+    client.force_login(user)
+
+
+class FlakyBackend:
+    """The locmem e-mail backend, except that the server "disconnects" for the addresses in `refuse`."""
+
+    refuse: set = set()
+
+    def __new__(cls, *args, **kwargs):
+        import smtplib
+
+        from django.core.mail.backends import locmem
+
+        class _Backend(locmem.EmailBackend):
+            def send_messages(self, messages):
+                for message in messages:
+                    if set(message.to) & FlakyBackend.refuse:
+                        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+                return super().send_messages(messages)
+
+        return _Backend(*args, **kwargs)

@@ -448,3 +448,165 @@ def test_anymail_bounces_and_complaints_fill_the_suppression_list():
     assert list(Suppression.objects.values_list("email", "reason")) == [
         ("someone@example.org", "Postmark:bounced")
     ]
+
+
+# --- Large audiences: the outbox ------------------------------------------------------------------
+
+
+def test_a_large_audience_costs_the_caller_the_same_few_queries_and_is_expanded_after_commit(
+    settings, django_capture_on_commit_callbacks, django_assert_max_num_queries, mailoutbox
+):
+    from notifications.models import Outbox
+
+    settings.NOTIFICATIONS_INLINE_MAX_RECIPIENTS = 5
+    small = make_group("Small", users=make_users(8, prefix="small"))
+    large = make_group("Large", users=make_users(120, prefix="large"))
+    for group in (small, large):
+        with django_assert_max_num_queries(8):  # whatever the audience size
+            with django_capture_on_commit_callbacks(execute=False) as callbacks:
+                result = services.notify(PING, group)
+        assert result.deferred and result.notifications_created == group.user_set.count()
+        assert not Notification.objects.filter(object_id=str(group.pk)).exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            for callback in callbacks:
+                callback()  # the expansion task, run eagerly here
+        assert Notification.objects.filter(object_id=str(group.pk)).count() == group.user_set.count()
+    assert len(mailoutbox) == 128
+    assert set(Outbox.objects.values_list("status", flat=True)) == {Outbox.Status.EXPANDED}
+
+    # The same event again: nothing new to expand, so no outbox row and nothing sent.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.notify(PING, large)
+    assert (again.deferred, again.notifications_created) == (True, 0)
+    assert Outbox.objects.count() == 2 and len(mailoutbox) == 128
+
+
+def test_expanding_an_outbox_row_twice_creates_and_sends_nothing_twice(
+    settings, django_capture_on_commit_callbacks, mailoutbox
+):
+    from notifications.models import Outbox
+
+    settings.NOTIFICATIONS_INLINE_MAX_RECIPIENTS = 0
+    users = make_users(6)
+    group = make_group(users=users)
+    services.notify(PING, group)
+    outbox = Outbox.objects.get()
+    users[0].delete()  # an account deleted between the event and the expansion
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.outbox_expand(outbox_id=outbox.pk)
+        second = services.outbox_expand(outbox_id=outbox.pk)
+    assert (first.notifications_created, first.deliveries_created) == (5, 5)
+    assert second is None
+    assert len(mailoutbox) == 5
+
+
+def test_the_sweeper_expands_an_event_whose_task_never_ran(
+    settings, django_capture_on_commit_callbacks, mailoutbox
+):
+    from notifications.models import Outbox
+
+    settings.NOTIFICATIONS_INLINE_MAX_RECIPIENTS = 0
+    services.notify(PING, make_group(users=make_users(3)))  # the task is never queued (no commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.requeue_stale()  # not stale yet
+    assert Outbox.objects.get().status == Outbox.Status.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        services.requeue_stale(now=timezone.now() + timedelta(minutes=6))
+    assert Outbox.objects.get().status == Outbox.Status.EXPANDED
+    assert len(mailoutbox) == 3
+
+
+def test_a_batch_is_sent_with_a_bounded_number_of_queries(
+    django_capture_on_commit_callbacks, django_assert_max_num_queries, mailoutbox
+):
+    from notifications import tasks
+
+    group = make_group(users=make_users(40))
+    services.notify(PING, group, recipients=group.user_set.all(), defer=False)
+    ids = list(Delivery.objects.order_by("id").values_list("id", flat=True))
+    # A few reads for the whole batch, then a claim and an update per message (savepoints aside).
+    with django_assert_max_num_queries(10 + 5 * len(ids)):
+        counts = tasks.send_delivery_batch(ids)
+    assert counts == {"sent": 40}
+    assert len(mailoutbox) == 40
+    assert len({message.extra_headers["List-Unsubscribe"] for message in mailoutbox}) == 40
+
+
+def test_messages_sharing_one_rendering_each_get_their_own_name_link_and_language(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    from notifications import tasks
+
+    swedes = make_users(3, prefix="sv-anna", language="sv")
+    english = make_users(3, prefix="en-bob", language="en")
+    odd = make_users(1, prefix="o'dd&", language="sv")
+    group = make_group(users=[*swedes, *english, *odd])
+    services.notify(PING, group, defer=False)
+    tasks.send_delivery_batch(list(Delivery.objects.order_by("id").values_list("id", flat=True)))
+    assert len(mailoutbox) == 7
+    for message in mailoutbox:
+        user = next(u for u in [*swedes, *english, *odd] if [u.email] == message.to)
+        unsubscribe = message.extra_headers["List-Unsubscribe"].strip("<>")
+        html = message.alternatives[0][0]
+        greeting = "Hej" if user.preferred_language == "sv" else "Hello"
+        assert f"{greeting} {user.get_display_name()}," in message.body
+        assert unsubscribe in message.body and unsubscribe in html
+        assert "QQ" not in message.body + html + message.subject
+    (odd_message,) = [m for m in mailoutbox if m.to == [odd[0].email]]
+    assert "Hej O'Dd& 0," in odd_message.body
+
+
+def test_a_template_that_asks_for_more_than_the_name_is_rendered_for_each_recipient():
+    from types import SimpleNamespace
+
+    from notifications import emails
+
+    class Delivery_(SimpleNamespace):
+        pass
+
+    event_type = registry.get(PING)
+    group = make_group()
+    shared = {}
+    users = make_users(2, prefix="probe")
+    for index, user in enumerate(users):
+        emails.build_event_email(
+            delivery=Delivery_(pk=index, address="", outbox_id=1),
+            event_type=event_type,
+            obj=group,
+            actor=None,
+            recipient=user,
+            context={},
+            shared=shared,
+        )
+    assert list(shared.values())[0].usable  # the test templates use only the name
+
+    probe = emails._Probe()
+    assert str(probe) and probe.email == "" and probe.asked_for_more
+
+
+def test_parallel_sending_records_each_message_once_when_the_server_fails_mid_batch(settings, mailoutbox):
+    from notifications import tasks
+    from tests.notifications.helpers import FlakyBackend
+
+    settings.EMAIL_BACKEND = "tests.notifications.helpers.FlakyBackend"
+    settings.NOTIFICATIONS_SMTP_CONNECTIONS = 4
+    settings.NOTIFICATIONS_SEND_CHUNK = 5
+    users = make_users(12)
+    services.notify(PING, make_group(users=users), defer=False)
+    ids = list(Delivery.objects.order_by("id").values_list("id", flat=True))
+    FlakyBackend.refuse = {users[3].email}
+    try:
+        tasks.send_delivery_batch.apply(args=(ids,))  # eager: the retry is left to the sweeper
+    finally:
+        FlakyBackend.refuse = set()
+    refused = Delivery.objects.get(recipient=users[3])
+    assert refused.status == Delivery.Status.PENDING and refused.attempts == 1
+    assert "SMTPServerDisconnected" in refused.last_error
+    sent = set(
+        Delivery.objects.filter(status=Delivery.Status.SENT).values_list("recipient__email", flat=True)
+    )
+    assert sorted(sent) == sorted(message.to[0] for message in mailoutbox)  # what was sent is recorded
+
+    tasks.send_delivery_batch.apply(args=(ids,))  # the retry sends the rest, and nothing twice
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(user.email for user in users)
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 12

@@ -5,12 +5,13 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications import services
 from notifications.models import Notification, Preference
 from notifications.registry import Frequency
 from notifications.tokens import make_unsubscribe_token
-from tests.notifications.helpers import PING, RECEIPT, make_group, make_users
+from tests.notifications.helpers import PING, RECEIPT, log_in, make_group, make_users
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_unsubscribe_from_a_digest_turns_off_the_events_in_it(client):
 @pytest.fixture
 def member(client):
     user = make_users(1, prefix="member", language="en")[0]
-    client.force_login(user)
+    log_in(client, user)
     return user
 
 
@@ -202,3 +203,53 @@ def test_unread_count_template_tags(member):
     assert "[2]" in html
     assert 'href="/notiser/"' in html
     assert "(2 olästa)" in html
+
+
+def test_the_inbox_and_the_unread_count_cost_the_same_queries_for_few_or_many(client, member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_inbox() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("notifications:inbox"))
+        assert response.status_code == 200
+        return len(captured)
+
+    client.get(reverse("notifications:inbox"))  # the first request after logging in does more
+    for index in range(3):
+        services.notify(PING, make_group(name=f"Few {index}", users=[member]))
+    few = queries_for_inbox()
+    for index in range(30):
+        services.notify(PING, make_group(name=f"Many {index}", users=[member]))
+    assert queries_for_inbox() == few
+
+
+def test_the_inbox_queries_use_their_indexes(member):
+    from django.db import connection
+
+    from notifications import selectors
+    from notifications.models import Notification
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is checked on PostgreSQL")
+    # Mostly read notifications, as in real life, so that the partial unread index is the smaller one.
+    from django.contrib.contenttypes.models import ContentType
+
+    target_type = ContentType.objects.get_for_model(member)
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=member,
+            event="tests.plain",
+            content_type=target_type,
+            object_id=str(member.pk),
+            dedupe_key=f"plan-{n}",
+            read_at=timezone.now(),
+        )
+        for n in range(300)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE notifications_notification")
+        # Tiny test tables would be read whole; ask which index the planner would use.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    assert "notif_inbox_idx" in selectors.inbox(member)[:20].explain()
+    assert "notif_unread_idx" in Notification.objects.for_user(member).unread().explain()
