@@ -32,6 +32,15 @@ class UserFactory(factory.django.DjangoModelFactory):
             user=self, email=self.email, defaults={"verified": True, "primary": True}
         )
 
+    @factory.post_generation
+    def consent(self, create, extracted, **kwargs):
+        """Accepted the current privacy terms, as everyone who signs up does; `consent=False` skips it."""
+        if not create or extracted is False:
+            return
+        from portal.privacy.services import consent_record
+
+        consent_record(user=self)
+
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -7,6 +7,7 @@ from .pages import (
     NewsArticlePage,
     NewsIndexPage,
 )
+from .privacy import DataExport, InactivityNotice, LoginEvent, PrivacyConsent
 from .site_settings import SiteSettings
 from .users import User
 
@@ -15,9 +16,13 @@ __all__ = [
     "ContactFormField",
     "ContactFormPage",
     "ContentPage",
+    "DataExport",
+    "InactivityNotice",
+    "LoginEvent",
     "HomePage",
     "NewsArticlePage",
     "NewsIndexPage",
+    "PrivacyConsent",
     "SiteSettings",
     "User",
 ]

@@ -41,6 +41,9 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=Language.choices, default=Language.SWEDISH
     )
+    # Set when the person deleted their account (or it was erased for inactivity): the row stays as a
+    # tombstone without personal data, so that what they wrote keeps its links.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -56,6 +59,10 @@ class User(AbstractUser):
         return self.get_display_name()
 
     def get_display_name(self) -> str:
+        if self.deleted_at is not None:
+            from django.utils.translation import gettext
+
+            return gettext("Deleted user")
         return self.display_name or self.get_full_name() or self.email.split("@")[0]
 
     def get_short_name(self) -> str:

@@ -36,6 +36,7 @@ def sign_up(page, live_server, mailoutbox, *, name, email, prefix=""):
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password1]").fill(PASSWORD)
     page.locator("input[name=password2]").fill(PASSWORD)
+    page.locator("input[name=accept_privacy]").check()
     page.locator("input[name=password2]").press("Enter")
     page.wait_for_load_state()
     confirmation = mailoutbox[sent_before:]

@@ -32,6 +32,7 @@ def test_sign_up_verify_by_email_link_log_out_and_in(seeded, live_server, page, 
     page.get_by_label("E-post").fill("leila@example.org")
     page.get_by_label("Lösenord:", exact=True).fill("ett-riktigt-bra-losenord")
     page.get_by_label("Lösenord (igen)").fill("ett-riktigt-bra-losenord")
+    page.get_by_label("Jag har läst integritetsvillkoren och godkänner dem.").check()
     page.get_by_role("button", name="Skapa konto").click()
     page.wait_for_load_state()
     assert "Bekräfta" in page.content() or "verifier" in page.content().lower()

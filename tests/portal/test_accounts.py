@@ -20,6 +20,7 @@ def test_signup_verify_login_logout(client, mailoutbox):
             "email": "Amina@Example.org",
             "password1": "ett-langt-losenord-42",
             "password2": "ett-langt-losenord-42",
+            "accept_privacy": "on",
         },
     )
     assert response.status_code == 302
@@ -66,6 +67,7 @@ def test_signup_in_english_stores_english_preference(client):
             "email": "sam@example.org",
             "password1": "a-long-enough-password-9",
             "password2": "a-long-enough-password-9",
+            "accept_privacy": "on",
         },
     )
     assert User.objects.get(email="sam@example.org").preferred_language == "en"
@@ -105,6 +107,7 @@ def test_duplicate_email_creates_no_second_account(client, django_user_model, ma
             "email": "taken@example.org",
             "password1": "ett-langt-losenord-42",
             "password2": "ett-langt-losenord-42",
+            "accept_privacy": "on",
         },
     )
     assert User.objects.filter(email__iexact="taken@example.org").count() == 1

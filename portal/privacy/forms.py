@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsentForm(forms.Form):
+    accept = forms.BooleanField(
+        label=_("I have read the privacy terms and accept them."),
+        required=True,
+        error_messages={"required": _("Tick the box to accept the privacy terms, or log out.")},
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To make sure it is you."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and my personal data will be deleted and cannot be restored."),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm that you want to delete your account.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password", "")
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."), code="password_incorrect")
+        return password
