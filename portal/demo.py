@@ -3,6 +3,8 @@ admin and a coordinator account. Called by `manage.py seed_demo`.
 
 Idempotent: pages are found by their slug under their parent (and by translation for English), users by
 e-mail; whatever exists is left as it is, so an editor's changes and a changed password survive a re-run.
+The privacy page and the accessibility statement are the exception: a re-run brings their text up to date
+as long as no editor has touched them.
 The texts are written for the demo from the facts of the city's action plan against racism.
 """
 
@@ -387,142 +389,386 @@ CONTACT = {
     },
 }
 
+# The privacy page and the accessibility statement are rebuilt from these texts by seed_demo as long as
+# nobody has edited them in the admin (see _refresh_if_unedited). The figures come from the retention
+# settings, so the page says what the portal actually does.
+
+
+def _months(days):
+    return max(1, round(days / 30.4))
+
+
+def _retention():
+    return {
+        "unverified": getattr(settings, "PRIVACY_UNVERIFIED_ACCOUNT_DAYS", 30),
+        "inactive": getattr(settings, "PRIVACY_INACTIVE_ACCOUNT_MONTHS", 24),
+        "grace": getattr(settings, "PRIVACY_INACTIVE_GRACE_DAYS", 30),
+        "export": getattr(settings, "PRIVACY_EXPORT_RETENTION_DAYS", 7),
+        "logs": _months(getattr(settings, "PRIVACY_LOG_RETENTION_DAYS", 365)),
+        "read": _months(getattr(settings, "NOTIFICATIONS_READ_RETENTION_DAYS", 180)),
+        "version": getattr(settings, "PRIVACY_TERMS_VERSION", "1"),
+    }
+
+
+def _privacy_sv(pages):
+    r = _retention()
+    return _stream(
+        _heading("Vem ansvarar för dina uppgifter?"),
+        _text(
+            "Kommunstyrelsen i Stockholms stad är personuppgiftsansvarig för portalen. Kommunstyrelsen leder "
+            "stadens arbete mot rasism och samverkar med civilsamhället genom referensgruppen. Frågor om "
+            'dina uppgifter skickar du till <a href="mailto:referensgruppen@example.org">'
+            "referensgruppen@example.org</a> eller via kontaktformuläret.",
+        ),
+        _heading("Vilka uppgifter vi sparar och varför"),
+        _heading("Ditt konto", "h3"),
+        _text(
+            "Ditt namn, din e-postadress, vilket språk du vill ha och ditt lösenord (sparat så att ingen "
+            "kan läsa det). Samordnare har också tvåstegsverifiering. Vi behöver uppgifterna för att du ska "
+            "kunna logga in och få besked om det som berör dig.",
+        ),
+        _heading("Din organisation", "h3"),
+        _text(
+            "Organisationens namn, organisationsnummer, kontaktuppgifter och inriktning, vilka som är "
+            "medlemmar och vem som är administratör. Staden behöver uppgifterna för att godkänna "
+            "organisationer och veta vem som företräder dem.",
+        ),
+        _heading("Kommentarer och remissvar", "h3"),
+        _text(
+            "Det du skriver i kommentarer och i din organisations remissvar. Ett remissvar som har "
+            "skickats in är en allmän handling hos staden. Det finns kvar även om du tar bort ditt konto, "
+            "och portalen tar aldrig bort inskickade remissvar eller godkända protokoll. Om du tar bort "
+            "ditt konto ersätts ditt namn med ”Borttagen användare” och organisationens namn står kvar.",
+        ),
+        _heading("Möten", "h3"),
+        _text(
+            "Dina svar på mötesinbjudningar, om du var med på mötet och de behov du anger, till exempel "
+            "tolk eller anpassad lokal. Behoven ser bara stadens samordnare, som använder dem för att "
+            "planera mötet.",
+        ),
+        _heading("Notiser och e-post", "h3"),
+        _text(
+            "Meddelanden i din inkorg och dina val för e-post. Vi sparar också en logg över vilka "
+            "e-postmeddelanden som har skickats, så att inget skickas två gånger och så att vi kan se "
+            "fel.",
+        ),
+        _heading("Inloggningar", "h3"),
+        _text(
+            "När du har loggat in och från vilket nät. Vi sparar inte hela din IP-adress, bara den del "
+            "som visar nätet. Loggen hjälper oss att upptäcka intrång.",
+        ),
+        _text(
+            "<p><strong>Skriv inte känsliga uppgifter.</strong> Vi ber aldrig om uppgifter om etniskt "
+            "ursprung, religion eller hälsa. Skriv inte sådana uppgifter om dig själv eller om andra "
+            "namngivna personer i kommentarer, remissvar eller meddelanden.</p>",
+        ),
+        _heading("Rättslig grund"),
+        _list(
+            "<strong>Allmänt intresse:</strong> att staden samverkar med civilsamhället enligt stadens "
+            "handlingsplan mot rasism är en uppgift av allmänt intresse. Det gäller konton, organisationer, "
+            "kommentarer, remissvar, möten och notiser.",
+            "<strong>Samtycke:</strong> en organisation visas i den offentliga förteckningen bara om "
+            "den har samtyckt till det. Samtycket kan tas tillbaka när som helst i organisationens "
+            "inställningar.",
+            "<strong>Allmänna handlingar:</strong> inskickade remissvar och godkända protokoll bevaras "
+            "enligt offentlighets- och sekretesslagen och arkivlagen.",
+        ),
+        _heading("Hur länge vi sparar uppgifterna"),
+        _list(
+            "Ditt konto: tills du tar bort det.",
+            f"Konton där e-postadressen aldrig har bekräftats: tas bort efter {r['unverified']} dagar.",
+            f"Konton som inte har använts på {r['inactive']} månader: du får en varning via e-post, och "
+            f"kontot tas bort {r['grace']} dagar senare om du inte loggar in.",
+            f"Filer med dina uppgifter som du har laddat ner (Mina uppgifter): tas bort efter {r['export']} "
+            "dagar.",
+            f"Inloggningsloggen och loggen över skickad e-post: {r['logs']} månader.",
+            f"Lästa meddelanden i inkorgen: {r['read']} månader.",
+            "Inskickade remissvar och godkända protokoll: tas aldrig bort av portalen (allmänna handlingar).",
+        ),
+        _heading("Dina rättigheter"),
+        _list(
+            f"<strong>Få ut dina uppgifter:</strong> under Mina uppgifter kan du ladda ner allt portalen "
+            f"sparar om dig. Filen finns kvar i {r['export']} dagar.",
+            "<strong>Rätta:</strong> du ändrar namn och e-postadress i ditt konto. Annat rättar vi om du "
+            "hör av dig.",
+            "<strong>Radera:</strong> du kan ta bort ditt konto under Mina uppgifter. Remissvar som har "
+            "skickats in finns kvar, utan ditt namn.",
+            "<strong>Klaga:</strong> om du tycker att vi behandlar dina uppgifter fel kan du klaga hos "
+            'Integritetsskyddsmyndigheten (IMY), <a href="https://www.imy.se">imy.se</a>.',
+        ),
+        _heading("Version"),
+        _text(
+            f"Det här är version {r['version']} av villkoren. När villkoren ändras på ett sätt som berör "
+            "dig ber vi dig läsa och godkänna dem igen nästa gång du loggar in.",
+        ),
+    )
+
+
+def _privacy_en(pages):
+    r = _retention()
+    return _stream(
+        _heading("Who is responsible for your data?"),
+        _text(
+            "The City Executive Board (Kommunstyrelsen) of the City of Stockholm is the controller of your "
+            "personal data in the portal. The board leads the city's work against racism and works with "
+            "civil society through the reference group. Send questions about your data to "
+            '<a href="mailto:referensgruppen@example.org">referensgruppen@example.org</a> or use the '
+            "contact form.",
+        ),
+        _heading("What we keep and why"),
+        _heading("Your account", "h3"),
+        _text(
+            "Your name, your e-mail address, the language you prefer and your password (stored so that "
+            "nobody can read it). Coordinators also have two-factor authentication. We need this so that "
+            "you can log in and hear about what concerns you.",
+        ),
+        _heading("Your organisation", "h3"),
+        _text(
+            "The organisation's name, organisation number, contact details and focus areas, who its members "
+            "are and who is its administrator. The city needs this to approve organisations and to know who "
+            "speaks for them.",
+        ),
+        _heading("Comments and formal responses", "h3"),
+        _text(
+            "What you write in comments and in your organisation's formal responses. A formal response that "
+            "has been submitted is an official document (allmän handling) of the city. It stays even if you "
+            "delete your account, and the portal never deletes submitted responses or approved minutes. If "
+            "you delete your account, your name is replaced by “Deleted user” and the organisation's name "
+            "stays.",
+        ),
+        _heading("Meetings", "h3"),
+        _text(
+            "Your replies to meeting invitations, whether you attended, and the needs you tell us about, "
+            "such as interpretation or an accessible room. Only the city's coordinators see your needs, and "
+            "they use them to plan the meeting.",
+        ),
+        _heading("Notifications and e-mail", "h3"),
+        _text(
+            "Messages in your inbox and your e-mail choices. We also keep a log of which e-mails were sent, "
+            "so that nothing is sent twice and so that we can find faults.",
+        ),
+        _heading("Log-ins", "h3"),
+        _text(
+            "When you logged in and from which network. We do not keep your full IP address, only the part "
+            "that shows the network. The log helps us detect break-ins.",
+        ),
+        _text(
+            "<p><strong>Do not write sensitive data.</strong> We never ask for data about ethnic origin, "
+            "religion or health. Please do not write such data about yourself or about other named people "
+            "in comments, formal responses or messages.</p>",
+        ),
+        _heading("Legal basis"),
+        _list(
+            "<strong>Public interest:</strong> the city working with civil society under its action plan "
+            "against racism is a task in the public interest. This covers accounts, organisations, comments, "
+            "formal responses, meetings and notifications.",
+            "<strong>Consent:</strong> an organisation is shown in the public directory only if it has "
+            "consented. The consent can be withdrawn at any time in the organisation's settings.",
+            "<strong>Official documents:</strong> submitted formal responses and approved minutes are kept "
+            "under the Public Access to Information and Secrecy Act and the Archives Act.",
+        ),
+        _heading("How long we keep the data"),
+        _list(
+            "Your account: until you delete it.",
+            f"Accounts whose e-mail address was never confirmed: deleted after {r['unverified']} days.",
+            f"Accounts not used for {r['inactive']} months: you get a warning by e-mail, and the account "
+            f"is deleted {r['grace']} days later unless you log in.",
+            f"Files with your data that you download (My data): deleted after {r['export']} days.",
+            f"The log-in log and the log of sent e-mail: {r['logs']} months.",
+            f"Read messages in the inbox: {r['read']} months.",
+            "Submitted formal responses and approved minutes: never deleted by the portal (official "
+            "documents).",
+        ),
+        _heading("Your rights"),
+        _list(
+            f"<strong>Get your data:</strong> under My data you can download everything the portal keeps "
+            f"about you. The file is kept for {r['export']} days.",
+            "<strong>Correct:</strong> you change your name and e-mail address in your account. We correct "
+            "anything else if you contact us.",
+            "<strong>Erase:</strong> you can delete your account under My data. Submitted formal responses "
+            "stay, without your name.",
+            "<strong>Complain:</strong> if you think we handle your data wrongly, you can complain to the "
+            'Swedish Authority for Privacy Protection (IMY), <a href="https://www.imy.se">imy.se</a>.',
+        ),
+        _heading("Version"),
+        _text(
+            f"This is version {r['version']} of the terms. When the terms change in a way that concerns "
+            "you, we ask you to read and accept them again the next time you log in.",
+        ),
+    )
+
+
 PRIVACY = {
     "sv": {
         "title": "Personuppgifter",
         "slug": "personuppgifter",
-        "intro": "Så behandlar vi dina personuppgifter i portalen. (Demotext.)",
-        "body": lambda pages: _stream(
-            _heading("Personuppgiftsansvarig"),
-            _text(
-                "Stockholms stad, kommunstyrelsen, är ansvarig för behandlingen av personuppgifter "
-                "i portalen."
-            ),
-            _heading("Vilka uppgifter vi behandlar"),
-            _list(
-                "Namn och e-postadress för ditt konto.",
-                "Den organisation du företräder och din roll i den.",
-                "Det du skriver i kommentarer, remissvar och kontaktformulär.",
-            ),
-            _text(
-                "Vi ber aldrig om uppgifter om etniskt ursprung, religion eller hälsa. Skriv inte sådana "
-                "uppgifter om dig själv eller andra i kommentarer eller meddelanden.",
-            ),
-            _heading("Varför och hur länge"),
-            _text(
-                "Uppgifterna behövs för att staden ska kunna samverka med civilsamhället, vilket är en "
-                "uppgift av allmänt intresse. Ditt konto finns kvar tills du tar bort det. Remissvar som "
-                "en organisation har lämnat är allmänna handlingar och sparas enligt stadens regler.",
-            ),
-            _heading("Dina rättigheter"),
-            _text(
-                "Du kan ladda ner och ta bort dina uppgifter från ditt konto. Du har rätt att begära "
-                "rättelse och att klaga hos Integritetsskyddsmyndigheten (IMY).",
-            ),
-        ),
+        "intro": "Här förklarar vi vilka uppgifter portalen sparar om dig, varför vi gör det, hur länge och "
+        "vilka rättigheter du har.",
+        "body": _privacy_sv,
     },
     "en": {
         "title": "Privacy",
         "slug": "privacy",
-        "intro": "How we process your personal data in the portal. (Demo text.)",
-        "body": lambda pages: _stream(
-            _heading("Controller"),
-            _text(
-                "The City of Stockholm, City Executive Board, is responsible for personal data in the portal."
-            ),
-            _heading("What data we process"),
-            _list(
-                "Name and e-mail address for your account.",
-                "The organisation you represent and your role in it.",
-                "What you write in comments, formal responses and the contact form.",
-            ),
-            _text(
-                "We never ask for data about ethnic origin, religion or health. Please do not write such "
-                "data about yourself or others in comments or messages.",
-            ),
-            _heading("Why and for how long"),
-            _text(
-                "The data is needed for the city to work together with civil society, which is a task in "
-                "the public interest. Your account remains until you delete it. Formal responses submitted "
-                "by an organisation are official documents and are kept according to the city's rules.",
-            ),
-            _heading("Your rights"),
-            _text(
-                "You can download and delete your data from your account. You have the right to ask for "
-                "correction and to complain to the Swedish Authority for Privacy Protection (IMY).",
-            ),
-        ),
+        "intro": "What the portal keeps about you, why, for how long, and what your rights are.",
+        "body": _privacy_en,
     },
 }
+
+STATEMENT_DATE_SV = "24 november 2026"
+STATEMENT_DATE_EN = "24 November 2026"
 
 ACCESSIBILITY = {
     "sv": {
         "title": "Tillgänglighetsredogörelse",
         "slug": "tillganglighet",
-        "intro": "Stockholms stad står bakom den här webbplatsen och vill att alla ska kunna använda den.",
+        "intro": "Stockholms stad står bakom webbplatsen Referensgruppen mot rasism. Vi vill att så många "
+        "som möjligt ska kunna använda den. Här beskriver vi hur webbplatsen uppfyller lagen om "
+        "tillgänglighet till digital offentlig service, vilka brister vi känner till och hur "
+        "du rapporterar problem.",
         "body": lambda pages: _stream(
             _heading("Hur tillgänglig är webbplatsen?"),
             _text(
-                "Webbplatsen är delvis förenlig med lagen om tillgänglighet till digital offentlig service, "
-                "på grund av de brister som beskrivs nedan. Målet är att den ska uppfylla WCAG 2.1 nivå AA.",
+                "Webbplatsen är <strong>delvis förenlig</strong> med lagen om tillgänglighet till digital "
+                "offentlig service, på grund av de brister som beskrivs nedan. Kraven är de i WCAG 2.1 nivå "
+                "AA (den europeiska standarden EN 301 549).",
             ),
-            _heading("Kända brister"),
-            _list(
-                "Vissa dokument som bifogas remisser är PDF-filer som inte är helt tillgängliga.",
-                "Äldre bilder i nyheter kan sakna bra alternativtexter.",
-                "Inbäddade videor från andra tjänster kan sakna textning.",
+            _heading("Vad kan du göra om du inte kan använda delar av webbplatsen?"),
+            _text(
+                "Om du behöver innehåll i ett annat format, till exempel en PDF-fil som vanlig text eller "
+                "ett protokoll i större stil, skriv till "
+                '<a href="mailto:referensgruppen@example.org">referensgruppen@example.org</a> eller använd '
+                "kontaktformuläret. Vi svarar inom fem arbetsdagar.",
             ),
             _heading("Rapportera brister"),
             _text(
-                "Om du stöter på hinder eller behöver innehåll i ett annat format, skriv till "
-                '<a href="mailto:referensgruppen@example.org">referensgruppen@example.org</a> '
-                "eller använd kontaktformuläret. Vi svarar inom fem arbetsdagar.",
+                "Vi strävar hela tiden efter att göra webbplatsen bättre. Om du upptäcker problem som inte "
+                "står på den här sidan, eller om du tycker att vi inte uppfyller lagen, skriv till "
+                '<a href="mailto:referensgruppen@example.org">referensgruppen@example.org</a> eller använd '
+                "kontaktformuläret, så att vi får veta att problemet finns.",
             ),
             _heading("Tillsyn"),
             _text(
-                "Myndigheten för digital förvaltning (DIGG) har tillsyn över lagen. Om du inte är nöjd "
-                "med hur vi hanterar dina synpunkter kan du anmäla det till DIGG på "
+                "Myndigheten för digital förvaltning (Digg) har ansvar för tillsyn över lagen om "
+                "tillgänglighet till digital offentlig service. Om du inte är nöjd med hur vi hanterar dina "
+                "synpunkter kan du kontakta Digg och påtala det. Digg har ett formulär för anmälan om "
+                "bristande tillgänglighet på "
                 '<a href="https://www.digg.se/tdosanmalan">digg.se/tdosanmalan</a>.',
             ),
-            _heading("Hur vi har testat webbplatsen"),
+            _heading("Tekniska uppgifter om webbplatsens tillgänglighet"),
             _text(
-                "Vi har granskat webbplatsen själva med automatiska verktyg, tangentbord och skärmläsare. "
-                "Redogörelsen uppdaterades senast den 23 november 2026.",
+                "Webbplatsen är delvis förenlig med lagen om tillgänglighet till digital offentlig service, "
+                "på grund av de brister som beskrivs nedan.",
+            ),
+            _heading("Innehåll som inte är tillgängligt", "h3"),
+            _list(
+                "PDF-filer som portalen skapar, till exempel mötesprotokoll och sammanställningar av "
+                "remissvar, är inte taggade. En skärmläsare kan därför ha svårt att följa rubriker och "
+                "tabeller i dem (WCAG 1.3.1). Samma innehåll finns som vanliga webbsidor i portalen. Vi "
+                "planerar att rätta detta under 2027.",
+                "Dokument som staden bifogar till samråd och möten kan sakna rubrikstruktur eller "
+                "alternativtexter (WCAG 1.1.1 och 1.3.1). Vi går igenom nya dokument innan de publiceras "
+                "och rättar äldre när vi hittar brister.",
+            ),
+            _heading("Oskäligt betungande anpassning", "h3"),
+            _text(
+                "Vi åberopar inte undantaget för oskäligt betungande anpassning för något innehåll på "
+                "webbplatsen.",
+            ),
+            _heading("Innehåll som inte omfattas av lagen", "h3"),
+            _text(
+                "Filer som organisationer själva laddar upp, till exempel en PDF-fil till ett remissvar, "
+                "är innehåll från tredje part som staden varken har tagit fram eller styr över. Sådant "
+                "innehåll omfattas inte av lagen (9 §). Vi ber organisationerna att ladda upp tillgängliga "
+                "dokument och hjälper gärna till.",
+            ),
+            _heading("Hur vi testat webbplatsen"),
+            _text(
+                "Vi har själva granskat webbplatsen (självskattning). Vid varje ny version av portalen "
+                "kontrolleras de viktigaste sidorna automatiskt med verktyget axe i en riktig webbläsare, på "
+                "svenska och engelska och i mobilbredd. Dessutom går vi igenom sidorna manuellt med bara "
+                "tangentbord, med skärmläsare och med förstoring.",
+                f"Den senaste bedömningen gjordes den {STATEMENT_DATE_SV}.",
+            ),
+            _heading("Om redogörelsen"),
+            _text(
+                "Webbplatsen publicerades i november 2026. Redogörelsen uppdaterades senast den "
+                f"{STATEMENT_DATE_SV}.",
             ),
         ),
     },
     "en": {
         "title": "Accessibility statement",
         "slug": "accessibility",
-        "intro": "The City of Stockholm runs this website and wants everyone to be able to use it.",
+        "intro": "The City of Stockholm runs the website Reference group against racism. We want as many "
+        "people as possible to be able to use it. This statement describes how the website meets the "
+        "Swedish Act on accessibility to digital public services, the shortcomings we know of and how to "
+        "report problems.",
         "body": lambda pages: _stream(
             _heading("How accessible is the website?"),
             _text(
-                "The website is partially compliant with the Swedish Act on accessibility to digital public "
-                "services, because of the shortcomings listed below. The aim is WCAG 2.1 level AA.",
+                "The website is <strong>partially compliant</strong> with the Act on accessibility to "
+                "digital public services, because of the shortcomings listed below. The requirements are "
+                "those of WCAG 2.1 level AA (the European standard EN 301 549).",
             ),
-            _heading("Known shortcomings"),
-            _list(
-                "Some documents attached to consultations are PDF files that are not fully accessible.",
-                "Older images in news articles may lack good alternative texts.",
-                "Videos embedded from other services may lack captions.",
+            _heading("What can you do if you cannot use parts of the website?"),
+            _text(
+                "If you need content in another format, for example a PDF file as plain text or minutes in "
+                "large print, write to "
+                '<a href="mailto:referensgruppen@example.org">referensgruppen@example.org</a> or use the '
+                "contact form. We answer within five working days.",
             ),
             _heading("Report a problem"),
             _text(
-                "If you meet a barrier or need content in another format, write to "
-                '<a href="mailto:referensgruppen@example.org">referensgruppen@example.org</a> '
-                "or use the contact form. We answer within five working days.",
+                "We keep working to improve the website. If you find a problem that is not described on "
+                "this page, or think that we do not meet the law, write to "
+                '<a href="mailto:referensgruppen@example.org">referensgruppen@example.org</a> or use the '
+                "contact form so that we know about it.",
             ),
-            _heading("Supervision"),
+            _heading("Enforcement"),
             _text(
-                "The Agency for Digital Government (DIGG) supervises the act. If you are not satisfied with "
-                "how we handle your report, you can notify DIGG at "
-                '<a href="https://www.digg.se/tdosanmalan">digg.se/tdosanmalan</a>.',
+                "The Agency for Digital Government (Digg) supervises the Act on accessibility to digital "
+                "public services. If you are not satisfied with how we handle your report, you can contact "
+                "Digg and tell them. Digg has a form for reporting inaccessible websites at "
+                '<a href="https://www.digg.se/tdosanmalan">digg.se/tdosanmalan</a> (in Swedish).',
+            ),
+            _heading("Technical information about the website's accessibility"),
+            _text(
+                "The website is partially compliant with the Act on accessibility to digital public "
+                "services, because of the shortcomings listed below.",
+            ),
+            _heading("Non-accessible content", "h3"),
+            _list(
+                "PDF files that the portal creates, such as meeting minutes and compilations of formal "
+                "responses, are not tagged. A screen reader may therefore have trouble following their "
+                "headings and tables (WCAG 1.3.1). The same content is available as ordinary web pages in "
+                "the portal. We plan to fix this during 2027.",
+                "Documents that the city attaches to consultations and meetings may lack a heading "
+                "structure or alternative texts (WCAG 1.1.1 and 1.3.1). We check new documents before they "
+                "are published and fix older ones when we find problems.",
+            ),
+            _heading("Disproportionate burden", "h3"),
+            _text(
+                "We do not claim the exemption for disproportionate burden for any content on the website."
+            ),
+            _heading("Content outside the scope of the law", "h3"),
+            _text(
+                "Files that organisations upload themselves, such as a PDF file attached to a formal "
+                "response, are third-party content that the city has neither produced nor controls. Such "
+                "content is outside the scope of the law (section 9). We ask organisations to upload "
+                "accessible documents and are happy to help.",
             ),
             _heading("How we tested the website"),
             _text(
-                "We reviewed the website ourselves with automated tools, the keyboard and screen readers. "
-                "The statement was last updated on 23 November 2026.",
+                "We have reviewed the website ourselves (self-assessment). With every new version of the "
+                "portal, the main pages are checked automatically with the axe tool in a real browser, in "
+                "Swedish and English and at mobile width. We also go through the pages by hand with the "
+                "keyboard only, with screen readers and with magnification.",
+                f"The latest assessment was made on {STATEMENT_DATE_EN}.",
+            ),
+            _heading("About this statement"),
+            _text(
+                "The website was published in November 2026. The statement was last updated on "
+                f"{STATEMENT_DATE_EN}."
             ),
         ),
     },
@@ -558,7 +804,11 @@ def seed(command):
     ]:
         fields_sv = _fields(spec["sv"], pages)
         page_sv = _ensure_child(home_sv, model, locale_sv, fields_sv, show_in_menus=menu)
-        _ensure_translation(page_sv, locale_en, _fields(spec["en"], pages))
+        fields_en = _fields(spec["en"], pages)
+        page_en = _ensure_translation(page_sv, locale_en, fields_en)
+        if key in ("privacy", "accessibility"):
+            _refresh_if_unedited(page_sv, fields_sv)
+            _refresh_if_unedited(page_en, fields_en)
         pages[key] = page_sv
 
     _place_contact_last(home_sv, home_en, pages["contact"])
@@ -630,6 +880,23 @@ def _ensure_translation(page, locale, fields):
     translation.save()
     _publish(translation)
     return translation
+
+
+def _refresh_if_unedited(page, fields):
+    """Bring a page seeded by an earlier version of this module up to date with today's text, but only
+    while nobody has edited it: every revision was made by the seed (no user). An editor's change wins."""
+    if page.revisions.exclude(user=None).exists():
+        return
+    wanted = {name: value for name, value in fields.items() if name != "slug"}
+    current_body = [{"type": b["type"], "value": b["value"]} for b in page.body.raw_data]
+    if all(getattr(page, name) == value for name, value in wanted.items() if name != "body") and (
+        "body" not in wanted or current_body == json.loads(wanted["body"])
+    ):
+        return
+    for name, value in wanted.items():
+        setattr(page, name, value)
+    page.save()
+    _publish(page)
 
 
 def _rename_new_copy(page, slug):
