@@ -141,3 +141,29 @@ def can_update_action_item(user, item: ActionItem) -> bool:
     return bool(
         item.responsible_organisation_id and item.responsible_organisation_id in admin_organisation_ids(user)
     )
+
+
+def may_serve_document(user, document) -> bool | None:
+    """Whether Wagtail may serve `document` to `user`, judged by the meetings it is attached to.
+
+    None when no meeting uses the document (then Wagtail's own rules apply). Otherwise the document is
+    served when one of its uses is visible to the user: a meeting document of a meeting they may view, or
+    an agenda item's document of an item they may see (public items of a visible meeting; all items for
+    participants and coordinators). Documents are served at guessable /documents/<id>/ addresses, so
+    without this a members-only document would be open to anyone."""
+    from .models import AgendaItem, MeetingDocument
+
+    uses = [
+        (link.meeting, True)
+        for link in MeetingDocument.objects.filter(document=document).select_related("meeting")
+    ]
+    uses += [
+        (item.meeting, item.is_public)
+        for item in AgendaItem.objects.filter(documents=document).select_related("meeting")
+    ]
+    if not uses:
+        return None
+    return any(
+        can_see_members_only(user, meeting) or (public and can_view_meeting(user, meeting))
+        for meeting, public in uses
+    )

@@ -87,3 +87,15 @@ meeting_viewset = MeetingViewSet("meetings_admin")
 @hooks.register("register_admin_viewset")
 def register_meeting_viewset():
     return meeting_viewset
+
+
+@hooks.register("before_serve_document")
+def protect_meeting_documents(document, request):
+    """Members-only meeting documents are not served to those who may not see them (404, not 403, so
+    that their existence is not revealed)."""
+    from django.http import Http404
+
+    from .permissions import may_serve_document
+
+    if may_serve_document(request.user, document) is False:
+        raise Http404
