@@ -89,9 +89,11 @@ def consultation_list(request):
 
 def consultation_detail(request, slug):
     consultation = _consultation(request, slug)
-    context = selectors.consultation_detail(consultation, request.user)
-    context["comment_form"] = CommentForm(organisations=context["speaking_for"])
-    context["is_coordinator"] = permissions.is_coordinator(request.user)
+    is_coordinator = permissions.is_coordinator(request.user)
+    context = selectors.consultation_detail(
+        consultation, request.user, is_coordinator=is_coordinator, reply_to=request.GET.get("svar", "")
+    )
+    context["is_coordinator"] = is_coordinator
     context["can_read_responses"] = permissions.can_read_submitted_responses(request.user, consultation)
     context["my_organisations"] = (
         list(speaking_for_memberships(request.user)) if request.user.is_authenticated else []
@@ -328,6 +330,8 @@ def response_edit(request, slug):
     if organisation is None:
         raise PermissionDenied
     response = Response.objects.filter(consultation=consultation, organisation=organisation).first()
+    if response:
+        response.consultation = consultation  # the receipt links need its slug: no second fetch
     versions = list(response.versions.prefetch_related("files").order_by("-number")) if response else []
     can_edit = permissions.can_edit_response(request.user, consultation, organisation)
     context = {
@@ -517,7 +521,8 @@ def responses_list(request, slug):
 @coordinator_required
 def coordinator_overview(request):
     consultations = list(Consultation.objects.select_related("outcome").order_by("-opens_at", "-pk")[:50])
-    rows = [{"consultation": c, "figures": selectors.participation(c)["totals"]} for c in consultations]
+    figures = selectors.participation_totals(consultations)
+    rows = [{"consultation": c, "figures": figures[c.pk]} for c in consultations]
     return TemplateResponse(request, "consultations/coordinator_overview.html", {"rows": rows})
 
 

@@ -439,3 +439,43 @@ def test_list_page_queries_do_not_grow_with_data(client, org_a, member_a, django
     assert len(many) == len(few)
     with django_assert_max_num_queries(15):
         client.get(url("list"))
+
+
+def test_reply_link_opens_one_reply_form_under_its_thread(client, consultation, member_a, member_b, org_a):
+    """Members get a "Reply" link per thread, not a form per thread; `?svar=<id>` opens the one reply
+    form under that thread, says whom it answers and posts the reply with the right parent."""
+    section = consultation.sections.first()
+    first = CommentFactory(consultation=consultation, section=section, author=member_a, organisation=org_a)
+    second = CommentFactory(consultation=consultation, section=section, author=member_a, organisation=org_a)
+    client.force_login(member_b)
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert f'href="?svar={first.pk}"' in page and f'href="?svar={second.pk}"' in page
+    assert 'name="parent"' not in page and "Ditt svar till" not in page
+
+    page = client.get(consultation.get_absolute_url(), {"svar": first.pk}).content.decode()
+    assert page.count('name="parent"') == 1 and f'name="parent" value="{first.pk}"' in page
+    assert page.count('id="comment-form"') == 1
+    assert "Ditt svar till Anna Medlem, Föreningen Alfa" in page and " autofocus" in page
+    # The form sits in the first thread, before the second comment.
+    assert page.index('id="comment-form"') < page.index(f'id="{second.anchor}"')
+    # A reply cannot itself be replied to, and junk is ignored.
+    for junk in ("abc", "999999", ""):
+        assert (
+            'name="parent"'
+            not in client.get(consultation.get_absolute_url(), {"svar": junk}).content.decode()
+        )
+
+
+def test_comment_text_is_escaped_and_links_are_clickable(client, consultation, member_a, org_a):
+    section = consultation.sections.first()
+    CommentFactory(
+        consultation=consultation,
+        section=section,
+        author=member_a,
+        organisation=org_a,
+        text="<b>fet</b> & se https://example.org/a?b=1\n\nNytt stycke",
+    )
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert "&lt;b&gt;fet&lt;/b&gt; &amp; se" in page and "<b>fet</b>" not in page
+    assert '<a href="https://example.org/a?b=1" rel="nofollow">' in page
+    assert "</p>\n\n<p>Nytt stycke</p>" in page

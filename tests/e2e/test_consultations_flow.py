@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from consultations.models import Comment, Consultation, ResponseVersion
@@ -118,11 +119,17 @@ def test_consultation_from_draft_to_outcome(seeded, live_server, page, mailoutbo
     login(page, live_server, "bea@example.org", PASSWORD)
     page.goto(f"{url}/samraden/referensrad-for-unga/")
     thread = page.locator(f"#{first.anchor}").locator("xpath=..")
-    thread.locator("summary").click()
-    thread.get_by_label("Ditt svar till Anna Alfa, Föreningen Alfa").fill(
-        "Håller med, och skolorna bör delta."
-    )
-    thread.get_by_role("button", name="Publicera svar").click()
+    # One reply form per page: the link opens it under this thread (a plain link, no JavaScript needed),
+    # says whom the reply is to, and puts the cursor in it.
+    thread.get_by_role("link", name="Svara till Anna Alfa, Föreningen Alfa").click()
+    page.wait_for_load_state()
+    assert f"?svar={first.pk}" in page.url
+    reply_box = page.get_by_label("Ditt svar till Anna Alfa, Föreningen Alfa")
+    expect(reply_box).to_be_focused()
+    assert page.locator(".reply-form").count() == 1 and page.locator(".reply-form textarea").count() == 1
+    assert_no_axe_violations(page, "consultation, reply form open (sv)")
+    reply_box.fill("Håller med, och skolorna bör delta.")
+    page.get_by_role("button", name="Publicera svar").click()
     page.wait_for_load_state()
     reply = Comment.objects.get(parent=first)
     assert reply.organisation == beta
