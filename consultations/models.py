@@ -160,7 +160,11 @@ class Consultation(PreviewableMixin, ClusterableModel):
                 violation_error_message=_("The closing time must be after the opening time."),
             ),
         ]
-        indexes = [models.Index(fields=["published_at", "opens_at", "closes_at"])]
+        indexes = [
+            models.Index(fields=["published_at", "opens_at", "closes_at"]),
+            # The list's tabs order by closing time ("open": soonest first; "ended": latest first).
+            models.Index(fields=["closes_at", "opens_at"], name="consultations_closes_idx"),
+        ]
 
     def __str__(self):
         return self.title
@@ -356,7 +360,17 @@ class Comment(models.Model):
                 condition=~Q(parent=models.F("pk")), name="consultations_comment_not_own_parent"
             ),
         ]
-        indexes = [models.Index(fields=["consultation", "section", "created"])]
+        indexes = [
+            models.Index(fields=["consultation", "section", "created"]),
+            # The consultation page reads every comment of one consultation in time order.
+            models.Index(fields=["consultation", "created", "id"], name="consultations_comment_page_idx"),
+            # The list's comment counts: visible comments per consultation, counted from the index alone.
+            models.Index(
+                fields=["consultation"],
+                condition=Q(deleted_at__isnull=True, hidden_at__isnull=True),
+                name="consultations_visible_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.author} – {self.consultation}"
@@ -396,6 +410,14 @@ class CommentReport(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["created"]
+        indexes = [
+            # The moderation queue: open reports only (a small part of all reports).
+            models.Index(
+                fields=["comment"],
+                condition=Q(resolved_at__isnull=True),
+                name="consultations_open_report_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["comment", "reporter"],

@@ -119,7 +119,13 @@ class Meeting(TimeStamped, ClusterableModel):
                 violation_error_message=_("The meeting must end after it starts."),
             ),
         ]
-        indexes = [models.Index(fields=["state", "start"]), models.Index(fields=["is_public", "end"])]
+        indexes = [
+            models.Index(fields=["state", "start"]),
+            models.Index(fields=["is_public", "end"]),
+            # The coming (end ≥ now, by start) and past (end < now, by start descending) lists.
+            models.Index(fields=["end", "start"], name="meetings_end_start_idx"),
+            models.Index(fields=["start", "id"], name="meetings_start_idx"),
+        ]
 
     def __str__(self):
         return self.title

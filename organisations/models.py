@@ -145,7 +145,11 @@ class Organisation(models.Model):
                 name="organisations_listing_needs_consent_time",
             ),
         ]
-        indexes = [models.Index(fields=["status", "listed_publicly"])]
+        indexes = [
+            models.Index(fields=["status", "listed_publicly"]),
+            # The public directory (approved, listed) and the coordinators' list (by status), by name.
+            models.Index(fields=["status", "listed_publicly", "name"], name="organisations_directory_idx"),
+        ]
 
     def __str__(self):
         return self.name

@@ -13,7 +13,10 @@ def directory(*, query: str = "", focus_area: FocusArea | None = None, kind: str
         organisations = organisations.filter(focus_areas=focus_area)
     if kind:
         organisations = organisations.filter(kind=kind)
-    return organisations.prefetch_related("focus_areas").order_by("name").distinct()
+    # No DISTINCT: the filters cannot repeat a row (one focus area, and a focus area is linked to an
+    # organisation at most once). DISTINCT over every column made PostgreSQL sort all listed organisations
+    # for each page of 20, so the directory's cost grew with the size of the directory.
+    return organisations.prefetch_related("focus_areas").order_by("name", "pk")
 
 
 def memberships_for_user(user):

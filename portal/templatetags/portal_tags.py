@@ -90,3 +90,11 @@ def include_if_exists(context, template_name):
     except TemplateDoesNotExist:
         return ""
     return template.render(context.flatten(), context.get("request"))
+
+
+@register.filter
+def elided_page_range(page_obj):
+    """The page numbers a pagination bar links to: the first and last page and two on each side of the
+    current one, with `Paginator.ELLIPSIS` for the gaps. A link per page made a list page's size and
+    rendering time grow with the number of rows in the whole list."""
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)

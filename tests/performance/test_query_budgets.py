@@ -1,0 +1,619 @@
+"""Query budgets: each page type costs a fixed number of database queries, whatever the amount of data.
+
+Every test measures a page at a small data size, grows the data (10× or more; the consultation page goes
+from 5 to 500 comments), measures again, and asserts that both counts are equal and equal to the page's
+budget in `BUDGETS`. A failure prints the queries of both requests, so an N+1 shows itself.
+
+The cache is cleared before every measured request (after one warm-up request that fills the in-process
+caches such as ContentTypes), so the counts are those of a request that finds the shared cache empty: the
+same in every run, and the worst case. When a change legitimately adds or removes a query on a page,
+update its number here and say why in the commit.
+
+The deeper tests of single apps stay where they are (tests/consultations/test_views.py,
+tests/meetings/test_queries.py); this module is the one place with every page's number.
+"""
+
+import datetime as dt
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    ActionItemFactory,
+    AgendaItemFactory,
+    ConsultationFactory,
+    GuidingQuestionFactory,
+    MeetingFactory,
+    MeetingInvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    coordinator,
+    site_home,
+)
+
+pytestmark = pytest.mark.django_db
+
+# page → exact number of queries (the same at both data sizes).
+BUDGETS = {
+    "home:visitor": 21,
+    "home:member": 28,
+    "consultation_list:visitor": 13,
+    "consultation_list:member": 17,
+    "consultation_detail:visitor": 15,
+    "consultation_detail:member": 21,
+    "consultation_detail:coordinator": 22,
+    "response_edit:org_admin": 23,
+    "receipt:coordinator": 18,
+    "responses_list:coordinator": 17,
+    "meeting_list:visitor": 12,
+    "meeting_list:member": 17,
+    "meeting_detail:member": 31,
+    "meeting_detail:coordinator": 31,
+    "action_items:member": 19,
+    "action_items:coordinator": 18,
+    "directory:visitor": 13,
+    "directory_filtered:visitor": 14,
+    "organisation_detail:visitor": 11,
+    "organisation_detail:member": 17,
+    "organisation_settings:org_admin": 21,
+    "inbox:member": 19,
+    "preferences:member": 15,
+    "coordinator_hub:coordinator": 14,
+    "consultations_coordinator:coordinator": 19,
+    "moderation:coordinator": 17,
+    "organisation_queue:coordinator": 17,
+    "organisation_list:coordinator": 17,
+}
+
+MEASURED: dict[str, int] = {}
+
+
+# --- fixtures -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def org(db):
+    return OrganisationFactory(name="Föreningen Budget")
+
+
+@pytest.fixture
+def member(org):
+    return MembershipFactory(organisation=org, role="member", user__display_name="Maja Medlem").user
+
+
+@pytest.fixture
+def org_admin(org):
+    return MembershipFactory(organisation=org, role="admin", user__display_name="Adam Admin").user
+
+
+@pytest.fixture
+def coord(db):
+    return coordinator("budget-samordnare@example.org", display_name="Cecilia Samordnare")
+
+
+@pytest.fixture
+def as_role(client, member, org_admin, coord):
+    def login(role):
+        user = {"visitor": None, "member": member, "org_admin": org_admin, "coordinator": coord}[role]
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
+
+
+# --- measuring ------------------------------------------------------------------------------------
+
+
+def _measure(client, url):
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.get("Location"))
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+def _diff(small, large) -> str:
+    lines = [f"small: {len(small)} queries, large: {len(large)} queries"]
+    for label, queries in (("small", small), ("large", large)):
+        lines.append(f"--- {label}")
+        lines += [f"{n:3} {sql[:300]}" for n, sql in enumerate(queries, 1)]
+    return "\n".join(lines)
+
+
+def assert_flat(name, client, small_url, grow, large_url=None, *, expect=None):
+    """Measures `small_url`, calls `grow()`, measures `large_url` (default: the same URL) and asserts that
+    both cost the same, and the budget. `large_url` may be a callable, called after `grow()`.
+    `expect(content)` checks that the large page shows the data."""
+    client.get(small_url)  # warm the in-process caches (ContentTypes, translations, templates)
+    _, small = _measure(client, small_url)
+    grow()
+    response, large = _measure(client, large_url() if callable(large_url) else large_url or small_url)
+    content = response.content.decode()
+    if expect:
+        expect(content)
+    MEASURED[name] = len(small)
+    print(f"{name}: {len(small)} queries (large: {len(large)})")
+    assert len(large) == len(small), _diff(small, large)
+    budget = BUDGETS[name]
+    assert len(small) == budget, f"{name}: budget {budget}, measured {len(small)}\n" + _diff(small, large)
+    return content
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+def _consultation_with_comments(org, author, *, sections: int, comments: int, **kwargs):
+    """A published open consultation with `sections` sections and `comments` comments (a third replies)."""
+    from consultations.models import Comment
+
+    consultation = ConsultationFactory(sections=sections, **kwargs)
+    GuidingQuestionFactory(consultation=consultation)
+    made = list(consultation.sections.order_by("sort_order"))
+    now = timezone.now()
+    top = Comment.objects.bulk_create(
+        Comment(
+            consultation=consultation,
+            section=made[i % len(made)] if i % 5 else None,
+            author=author,
+            organisation=org,
+            version=1,
+            text=f"Kommentar {i}",
+            created=now - dt.timedelta(minutes=comments - i),
+        )
+        for i in range(comments - comments // 3)
+    )
+    Comment.objects.bulk_create(
+        Comment(
+            consultation=consultation,
+            section=top[i % len(top)].section,
+            parent=top[i % len(top)],
+            author=author,
+            organisation=org,
+            version=1,
+            text=f"Svar {i}",
+            created=now,
+        )
+        for i in range(comments // 3)
+    )
+    return consultation
+
+
+def _submitted_response(consultation, organisation, admin, number=1):
+    from consultations.models import Response, ResponseVersion
+
+    response, _ = Response.objects.get_or_create(
+        consultation=consultation, organisation=organisation, defaults={"text": "Vårt svar."}
+    )
+    return ResponseVersion.objects.create(
+        response=response,
+        number=number,
+        text="Vårt svar.",
+        answers=[{"question": "Vad saknas?", "answer": "Barnperspektivet."}],
+        submitted_at=timezone.now(),
+        submitted_by=admin,
+        submitted_by_name=admin.get_display_name(),
+        sha256="0" * 64,
+        receipt_number=f"R{consultation.pk:04d}-{organisation.pk:04d}-{number:02d}",
+    )
+
+
+def _organisation_with_admin():
+    organisation = OrganisationFactory()
+    return organisation, MembershipFactory(organisation=organisation, role="admin").user
+
+
+def _meeting(org, *, items: int, invited: int, past=False):
+    """A meeting with `items` agenda items and `invited` other organisations that answered; when `past`,
+    held with published minutes (a note and a decision per item, an action item per item)."""
+    from meetings.models import AgendaItemNote, Decision, Invitation, Minutes
+
+    start = timezone.now() + dt.timedelta(days=-20 if past else 10)
+    meeting = MeetingFactory(
+        invite_all_approved=False,
+        start=start,
+        end=start + dt.timedelta(hours=2),
+        state="held" if past else "planned",
+    )
+    MeetingInvitationFactory(meeting=meeting, organisation=org)
+    agenda = [AgendaItemFactory(meeting=meeting, title=f"Punkt {n}", sort_order=n) for n in range(items)]
+    for _ in range(invited):
+        other, admin = _organisation_with_admin()
+        invitation = Invitation.objects.create(meeting=meeting, organisation=other, answer="attending")
+        invitation.attendees.add(admin)
+    if past:
+        minutes = Minutes.objects.create(
+            meeting=meeting,
+            state="published",
+            audience="members",
+            approved_at=timezone.now(),
+            sha256="0" * 64,
+            published_at=timezone.now(),
+        )
+        for item in agenda:
+            AgendaItemNote.objects.create(minutes=minutes, agenda_item=item, text=f"Anteckning {item.title}")
+            Decision.objects.create(minutes=minutes, agenda_item=item, text=f"Beslut {item.title}")
+            ActionItemFactory(
+                minutes=minutes,
+                agenda_item=item,
+                responsible_organisation=org,
+                description=f"Åtgärd {item.title}",
+            )
+    return meeting
+
+
+# --- site -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["visitor", "member"])
+def test_home(as_role, role):
+    site_home()
+    ConsultationFactory(title="Öppet samråd 0")
+    MeetingFactory(title="Kommande möte 0", is_public=True)
+
+    def grow():
+        for n in range(1, 12):
+            ConsultationFactory(title=f"Öppet samråd {n}")
+            MeetingFactory(title=f"Kommande möte {n}", is_public=True)
+
+    assert_flat(f"home:{role}", as_role(role), "/", grow, expect=lambda c: "Öppet samråd" in c)
+
+
+# --- consultations --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["visitor", "member"])
+def test_consultation_list(as_role, org, member, role):
+    for _ in range(3):
+        _consultation_with_comments(org, member, sections=2, comments=3)
+
+    def grow():
+        for _ in range(27):
+            _consultation_with_comments(org, member, sections=2, comments=5)
+
+    url = reverse("consultations:list")
+    assert_flat(
+        f"consultation_list:{role}",
+        as_role(role),
+        url,
+        grow,
+        expect=lambda c: c.count("samraden/utkast-") >= 20,
+    )
+
+
+@pytest.mark.parametrize("role", ["visitor", "member", "coordinator"])
+def test_consultation_page_5_vs_500_comments(as_role, org, member, role):
+    small = _consultation_with_comments(org, member, sections=3, comments=5)
+    big = {}
+
+    def grow():
+        big["c"] = _consultation_with_comments(org, member, sections=30, comments=500)
+
+    assert_flat(
+        f"consultation_detail:{role}",
+        as_role(role),
+        reverse("consultations:detail", kwargs={"slug": small.slug}),
+        grow,
+        lambda: reverse("consultations:detail", kwargs={"slug": big["c"].slug}),
+        expect=lambda c: c.count("Kommentar ") >= 333,
+    )
+
+
+def test_response_page_org_admin_editing_a_draft(as_role, org, org_admin):
+    from consultations.models import Response, ResponseAnswer
+
+    consultation = ConsultationFactory(sections=2)
+    question = GuidingQuestionFactory(consultation=consultation, text="Fråga 0")
+    response = Response.objects.create(consultation=consultation, organisation=org, text="Utkast", revision=1)
+    ResponseAnswer.objects.create(response=response, question=question, text="Svar 0")
+    _submitted_response(consultation, org, org_admin, 1)
+
+    def grow():
+        for n in range(1, 12):
+            q = GuidingQuestionFactory(consultation=consultation, text=f"Fråga {n}", sort_order=n)
+            ResponseAnswer.objects.create(response=response, question=q, text=f"Svar {n}")
+        for number in range(2, 6):
+            _submitted_response(consultation, org, org_admin, number)
+
+    url = reverse("consultations:response", kwargs={"slug": consultation.slug})
+    assert_flat("response_edit:org_admin", as_role("org_admin"), url, grow, expect=lambda c: "Fråga 11" in c)
+
+
+def test_receipt_page_coordinator_viewing_a_submitted_response(as_role, org, org_admin):
+    consultation = ConsultationFactory(sections=2)
+    small = _submitted_response(consultation, org, org_admin)
+    other = ConsultationFactory(sections=30)
+    large = {}
+
+    def grow():
+        for n in range(1, 10):
+            large["v"] = _submitted_response(other, org, org_admin, n)
+
+    assert_flat(
+        "receipt:coordinator",
+        as_role("coordinator"),
+        small.get_receipt_url(),
+        grow,
+        lambda: large["v"].get_receipt_url(),
+        expect=lambda c: large["v"].receipt_number in c,
+    )
+
+
+def test_responses_list_coordinator(as_role):
+    consultation = ConsultationFactory(
+        opens_at=timezone.now() - dt.timedelta(days=30), closes_at=timezone.now() - dt.timedelta(days=1)
+    )
+    for _ in range(2):
+        _submitted_response(consultation, *_organisation_with_admin())
+
+    def grow():
+        for _ in range(20):
+            organisation, admin = _organisation_with_admin()
+            _submitted_response(consultation, organisation, admin, 1)
+            _submitted_response(consultation, organisation, admin, 2)
+
+    url = reverse("consultations:responses", kwargs={"slug": consultation.slug})
+    assert_flat(
+        "responses_list:coordinator", as_role("coordinator"), url, grow, expect=lambda c: c.count("-02") >= 20
+    )
+
+
+def test_moderation_queue(as_role, org, member):
+    from consultations.models import CommentReport
+
+    consultation = _consultation_with_comments(org, member, sections=3, comments=30)
+    comments = list(consultation.comments.order_by("pk"))
+    reporters = [UserFactory() for _ in range(3)]
+
+    def report(start, stop):
+        for comment in comments[start:stop]:
+            for reporter in reporters:
+                CommentReport.objects.create(
+                    comment=comment, reporter=reporter, reason=f"Anmälan {comment.pk}"
+                )
+
+    report(0, 2)
+    assert_flat(
+        "moderation:coordinator",
+        as_role("coordinator"),
+        reverse("consultations:moderation"),
+        lambda: report(2, 22),
+        expect=lambda c: c.count("Anmälan ") >= 20,
+    )
+
+
+def test_consultations_coordinator_overview(as_role, org, member):
+    _consultation_with_comments(org, member, sections=2, comments=3)
+
+    def grow():
+        for n in range(15):
+            c = _consultation_with_comments(org, member, sections=2, comments=3)
+            if n % 3 == 0:
+                _submitted_response(c, *_organisation_with_admin())
+            OrganisationFactory()
+
+    assert_flat(
+        "consultations_coordinator:coordinator",
+        as_role("coordinator"),
+        reverse("consultations:coordinator"),
+        grow,
+        expect=lambda c: c.count("samraden/utkast-") >= 16,
+    )
+
+
+# --- meetings -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["visitor", "member"])
+def test_meeting_list(as_role, org, role):
+    MeetingFactory(title="Möte 0", is_public=True)
+
+    def grow():
+        for n in range(1, 15):
+            MeetingFactory(title=f"Möte {n}", is_public=True)
+            if n % 3 == 0:
+                _meeting(org, items=2, invited=2)
+
+    assert_flat(
+        f"meeting_list:{role}", as_role(role), reverse("meetings:list"), grow, expect=lambda c: "Möte 14" in c
+    )
+
+
+@pytest.mark.parametrize("role", ["member", "coordinator"])
+def test_meeting_page(as_role, org, role):
+    small = _meeting(org, items=2, invited=2, past=True)
+    large = {}
+
+    def grow():
+        large["m"] = _meeting(org, items=12, invited=20, past=True)
+
+    assert_flat(
+        f"meeting_detail:{role}",
+        as_role(role),
+        reverse("meetings:detail", kwargs={"pk": small.pk}),
+        grow,
+        lambda: reverse("meetings:detail", kwargs={"pk": large["m"].pk}),
+        expect=lambda c: "Anteckning Punkt 11" in c,
+    )
+
+
+@pytest.mark.parametrize("role", ["member", "coordinator"])
+def test_action_items_overview(as_role, org, role):
+    _meeting(org, items=1, invited=1, past=True)
+    assert_flat(
+        f"action_items:{role}",
+        as_role(role),
+        reverse("meetings:action_items"),
+        lambda: [_meeting(org, items=4, invited=1, past=True) for _ in range(3)],
+        expect=lambda c: c.count("Åtgärd Punkt") >= 13,
+    )
+
+
+# --- organisations --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["directory", "directory_filtered"])
+def test_directory(as_role, name):
+    from organisations.models import FocusArea
+
+    area = FocusArea.objects.order_by("pk").first()
+
+    def add(count):
+        for _ in range(count):
+            organisation, _admin = _organisation_with_admin()
+            organisation.focus_areas.add(*FocusArea.objects.all()[:3])
+
+    add(3)
+    url = reverse("organisations:directory")
+    if name == "directory_filtered":
+        url += f"?q=Exempel&kind=ideell_forening&focus_area={area.pk}"
+    assert_flat(
+        f"{name}:visitor",
+        as_role("visitor"),
+        url,
+        lambda: add(30),
+        expect=lambda c: c.count("Föreningen Exempel") >= 20,
+    )
+
+
+@pytest.mark.parametrize("role", ["visitor", "member"])
+def test_organisation_page(as_role, org, role):
+    from organisations.models import FocusArea
+
+    def grow():
+        org.focus_areas.add(*FocusArea.objects.all())
+        for _ in range(20):
+            MembershipFactory(organisation=org)
+
+    url = reverse("organisations:detail", kwargs={"slug": org.slug})
+    assert_flat(
+        f"organisation_detail:{role}", as_role(role), url, grow, expect=lambda c: "Föreningen Budget" in c
+    )
+
+
+def test_organisation_settings_org_admin(as_role, org):
+    from organisations.models import Invitation, JoinRequest
+
+    def grow():
+        for n in range(20):
+            MembershipFactory(organisation=org, user__display_name=f"Person {n}")
+            Invitation.objects.create(organisation=org, email=f"inbjuden{n}@example.org")
+            JoinRequest.objects.create(organisation=org, user=UserFactory())
+
+    url = reverse("organisations:settings", kwargs={"slug": org.slug})
+    assert_flat(
+        "organisation_settings:org_admin", as_role("org_admin"), url, grow, expect=lambda c: "Person 19" in c
+    )
+
+
+@pytest.mark.parametrize("name", ["organisation_queue", "organisation_list"])
+def test_organisation_coordinator_screens(as_role, name):
+    def add(count):
+        for _ in range(count):
+            organisation = OrganisationFactory(
+                status="pending", listed_publicly=False, listing_consent_at=None
+            )
+            MembershipFactory(organisation=organisation, role="admin")
+
+    add(2)
+    url = reverse(
+        "organisations:coordinator_queue"
+        if name == "organisation_queue"
+        else "organisations:coordinator_list"
+    )
+    assert_flat(
+        f"{name}:coordinator",
+        as_role("coordinator"),
+        url,
+        lambda: add(20),
+        expect=lambda c: c.count("Föreningen Exempel") >= 20,
+    )
+
+
+# --- notifications and the coordinator hub ----------------------------------------------------------
+
+
+def test_inbox(as_role, org, member):
+    from meetings.models import Meeting, Minutes
+    from notifications.models import Notification
+
+    consultation = ConsultationFactory()
+    meeting = _meeting(org, items=1, invited=0, past=True)
+    minutes = Minutes.objects.get(meeting=meeting)
+    kinds = [
+        ("consultations.opened", consultation),
+        ("meetings.invited", meeting),
+        ("meetings.minutes_published", minutes),
+    ]
+
+    def add(start, stop):
+        for n in range(start, stop):
+            event, target = kinds[n % len(kinds)]
+            if n >= 3:  # new objects, so a per-object query would show
+                target = (
+                    ConsultationFactory()
+                    if isinstance(target, type(consultation))
+                    else _meeting(org, items=1, invited=0, past=True)
+                )
+                if event == "meetings.minutes_published":
+                    target = Minutes.objects.get(meeting=target)
+            assert isinstance(target, type(consultation) | Meeting | Minutes)
+            Notification.objects.create(
+                recipient=member,
+                event=event,
+                content_type=ContentType.objects.get_for_model(target),
+                object_id=str(target.pk),
+                dedupe_key=f"budget-{n}",
+            )
+
+    add(0, 3)
+    assert_flat("inbox:member", as_role("member"), reverse("notifications:inbox"), lambda: add(3, 25))
+
+
+def test_preferences(as_role, member):
+    from notifications.models import Preference
+
+    def grow():
+        for event in ("consultations.opened", "meetings.invited", "meetings.reminder"):
+            Preference.objects.create(user=member, event=event, frequency="daily")
+
+    assert_flat("preferences:member", as_role("member"), reverse("notifications:preferences"), grow)
+
+
+def test_coordinator_hub(as_role, org, member):
+    def grow():
+        for _ in range(10):
+            _consultation_with_comments(org, member, sections=2, comments=3)
+            OrganisationFactory(status="pending", listed_publicly=False, listing_consent_at=None)
+
+    assert_flat("coordinator_hub:coordinator", as_role("coordinator"), reverse("coordinator_hub"), grow)
+
+
+def test_participation_totals_match_participation(org, member):
+    """The overview's batch figures are the ones the participation page computes one by one."""
+    from consultations import selectors
+
+    everyone = _consultation_with_comments(org, member, sections=2, comments=4)
+    chosen = _consultation_with_comments(org, member, sections=2, comments=4, audience="chosen")
+    other, other_admin = _organisation_with_admin()
+    chosen.invited_organisations.add(other)
+    chosen.save()  # a ParentalManyToManyField writes on save
+    _submitted_response(everyone, other, other_admin)
+    _submitted_response(chosen, other, other_admin)
+    OrganisationFactory(status="pending", listed_publicly=False, listing_consent_at=None)
+    totals = selectors.participation_totals([everyone, chosen])
+    assert totals[everyone.pk] == selectors.participation(everyone)["totals"]
+    assert totals[chosen.pk] == selectors.participation(chosen)["totals"]
+    assert totals[chosen.pk]["invited"] == 1 and totals[chosen.pk]["commented"] == 0
+    assert totals[everyone.pk]["commented"] == 1 and totals[everyone.pk]["responded"] == 1
