@@ -1,0 +1,334 @@
+"""The anonymous page cache (portal/caching.py): what is shared, with whom, and when it goes stale.
+
+Each test runs on the test settings' local-memory cache and, when REDIS_URL is set, again on the real
+Redis (the production backend), because a shared cache that leaks is exactly what must not happen there.
+"""
+
+import os
+import re
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from wagtail.models import Site
+
+from consultations import services as consultation_services
+from consultations.models import Consultation
+from notifications.models import Notification
+from portal import caching
+from portal.models import ContactFormField, ContactFormPage, ContentPage, NewsArticlePage, NewsIndexPage
+from tests.conftest import require_service
+from tests.factories import (
+    CommentFactory,
+    ConsultationFactory,
+    MeetingFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    add_page,
+    coordinator,
+    site_home,
+)
+
+pytestmark = pytest.mark.django_db
+
+HIT = caching.CACHE_HEADER
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def page_cache(request, settings):
+    """The page cache switched on, on local memory or on the real Redis (emptied before and after)."""
+    settings.PORTAL_PAGE_CACHE_SECONDS = 300
+    if request.param == "redis":
+        url = require_service("REDIS_URL", os.environ.get("REDIS_URL"))
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "portal-tests-caching",
+            }
+        }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+@pytest.fixture
+def home(db):
+    home = site_home(title="Startsidan", introduction="<p>Välkommen till portalen.</p>")
+    # The first page view would create the site's settings row (and so start a new generation).
+    from portal.models import SiteSettings
+
+    SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    return home
+
+
+@pytest.fixture
+def consultation(db):
+    return ConsultationFactory(title="Samråd om mötesplatser", slug="motesplatser", sections=2)
+
+
+@pytest.fixture
+def anna(db):
+    """A member with three unread notifications, whose name and count the header shows."""
+    organisation = OrganisationFactory(name="Föreningen Alfa")
+    user = MembershipFactory(
+        organisation=organisation, user=UserFactory(display_name="Anna Hemligsson"), role="member"
+    ).user
+    content_type = ContentType.objects.get_for_model(user)
+    for number in range(3):
+        Notification.objects.create(
+            recipient=user, event=f"test.event{number}", content_type=content_type, object_id=str(user.pk)
+        )
+    return user
+
+
+@pytest.fixture
+def bertil(db):
+    organisation = OrganisationFactory(name="Föreningen Beta")
+    return MembershipFactory(
+        organisation=organisation, user=UserFactory(display_name="Bertil Annansson"), role="member"
+    ).user
+
+
+def _client(user=None, **kwargs) -> Client:
+    client = Client(**kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+PUBLIC_PATHS = [
+    "/",
+    "/en/",
+    "/samraden/",
+    "/samraden/motesplatser/",
+    "/en/samraden/motesplatser/",
+    "/moten/",
+    "/organisationer/",
+]
+
+
+@pytest.fixture
+def public_site(home, consultation):
+    MeetingFactory(title="Öppet möte i Kulturhuset")
+    return home
+
+
+def test_anonymous_pages_are_served_from_the_cache(page_cache, public_site, consultation):
+    anonymous = _client()
+    for path in PUBLIC_PATHS:
+        first = anonymous.get(path)
+        assert first.status_code == 200, path
+        assert first[HIT] == "miss", path
+        second = anonymous.get(path)
+        assert second[HIT] == "hit", path
+        assert second.content == first.content, path
+        assert "Cookie" in second["Vary"], path
+
+    # A change that bypasses the model signals is not seen until the pages are invalidated: the second
+    # response above really came from the cache.
+    Consultation.objects.filter(pk=consultation.pk).update(title="Ny rubrik på samrådet")
+    assert "Ny rubrik på samrådet" not in _html(anonymous.get("/samraden/"))
+    caching.invalidate_pages()
+    assert "Ny rubrik på samrådet" in _html(anonymous.get("/samraden/"))
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_a_members_page_is_never_served_to_anyone_else(page_cache, public_site, anna, bertil, path):
+    # The member first, so that their page would be the one stored if anything were stored.
+    anna_client = _client(anna)
+    page = anna_client.get(path)
+    assert page.status_code == 200
+    assert "Anna Hemligsson" in _html(page)
+    assert re.search(r'class="badge"[^>]*>3<', _html(page)), "the header shows Anna's unread count"
+    assert HIT not in page
+
+    anonymous = _client().get(path)
+    assert anonymous.status_code == 200
+    assert "Anna Hemligsson" not in _html(anonymous)
+    assert "Log in" in _html(anonymous) or "Logga in" in _html(anonymous)
+
+    bertils = _client(bertil).get(path)
+    assert "Bertil Annansson" in _html(bertils)
+    assert "Anna Hemligsson" not in _html(bertils)
+    assert not re.search(r'class="badge"[^>]*>3<', _html(bertils))
+
+    # And the other way round: the anonymous page, now cached, is not what a member gets.
+    assert _client().get(path)[HIT] == "hit"
+    again = anna_client.get(path)
+    assert "Anna Hemligsson" in _html(again)
+    assert HIT not in again
+
+
+def test_a_session_or_a_message_cookie_bypasses_the_cache(page_cache, public_site):
+    _client().get("/samraden/")
+    assert _client().get("/samraden/")[HIT] == "hit"
+
+    with_session = _client()
+    with_session.cookies["sessionid"] = "no-such-session"
+    response = with_session.get("/samraden/")
+    assert response.status_code == 200
+    assert HIT not in response
+
+    with_message = _client()
+    with_message.cookies["messages"] = "anything"
+    assert HIT not in with_message.get("/samraden/")
+
+
+def test_english_and_swedish_are_cached_apart(page_cache, public_site):
+    anonymous = _client()
+    for _ in range(2):
+        swedish, english = anonymous.get("/"), anonymous.get("/en/")
+        assert '<html lang="sv">' in _html(swedish)
+        assert '<html lang="en">' in _html(english)
+        swedish_list, english_list = anonymous.get("/samraden/"), anonymous.get("/en/samraden/")
+        assert "Samråd" in _html(swedish_list) and "Consultations" in _html(english_list)
+        assert "Consultations</h1>" not in _html(swedish_list)
+    assert swedish[HIT] == english[HIT] == "hit"
+
+
+def test_cached_pages_carry_no_csrf_token_and_logging_in_still_works(page_cache, public_site):
+    UserFactory(email="inloggning@example.org", display_name="Ingrid Inloggad")
+    browser = _client(enforce_csrf_checks=True)
+    for _ in range(2):
+        home_page = browser.get("/")
+    assert home_page[HIT] == "hit"
+    assert "csrfmiddlewaretoken" not in _html(home_page)
+    assert 'action="/search/"' in _html(home_page) or "search" in _html(home_page)
+    assert "/accounts/login/" in _html(home_page)
+
+    # The log-in page has a form that posts: it sets the CSRF cookie and is never stored.
+    login_pages = [browser.get("/accounts/login/") for _ in range(2)]
+    assert all(HIT not in page for page in login_pages)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', _html(login_pages[-1])).group(1)
+    response = browser.post(
+        "/accounts/login/",
+        {
+            "login": "inloggning@example.org",
+            "password": "correct-horse-battery",
+            "csrfmiddlewaretoken": token,
+        },
+    )
+    assert response.status_code == 302
+    assert "Ingrid Inloggad" in _html(browser.get("/"))
+
+
+def test_a_wagtail_page_with_a_form_is_never_stored_and_its_form_posts(page_cache, home, mailoutbox):
+    page = ContactFormPage(title="Kontakt", slug="kontakt", thank_you_text="<p>Tack för ditt meddelande.</p>")
+    page.form_fields = [
+        ContactFormField(label="Namn", field_type="singleline", required=True),
+        ContactFormField(label="Meddelande", field_type="multiline", required=True),
+    ]
+    add_page(home, page)
+    browser = _client(enforce_csrf_checks=True)
+    first, second = browser.get("/kontakt/"), browser.get("/kontakt/")
+    assert HIT not in first and HIT not in second
+    assert "csrfmiddlewaretoken" in _html(second)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', _html(second)).group(1)
+    names = {field.label: field.clean_name for field in page.form_fields.all()}
+    response = browser.post(
+        "/kontakt/",
+        {names["Namn"]: "Amina", names["Meddelande"]: "Hej!", "website": "", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 200
+    assert "Tack för ditt meddelande." in _html(response)
+
+
+def test_publishing_a_consultation_shows_it_to_visitors_at_once(
+    page_cache, public_site, django_capture_on_commit_callbacks
+):
+    draft = ConsultationFactory(title="Nytt samråd om fritid", slug="fritid", published_at=None, sections=1)
+    anonymous = _client()
+    for _ in range(2):
+        listing, home_page = anonymous.get("/samraden/"), anonymous.get("/")
+    assert listing[HIT] == home_page[HIT] == "hit"
+    assert "Nytt samråd om fritid" not in _html(listing)
+    assert anonymous.get("/samraden/fritid/").status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consultation_services.consultation_publish(consultation=draft, actor=coordinator())
+
+    assert "Nytt samråd om fritid" in _html(anonymous.get("/samraden/"))
+    assert "Nytt samråd om fritid" in _html(anonymous.get("/"))
+    assert anonymous.get("/samraden/fritid/").status_code == 200
+
+
+def test_a_new_comment_shows_on_the_cached_consultation_page(page_cache, public_site, consultation):
+    anonymous = _client()
+    anonymous.get("/samraden/motesplatser/")
+    assert anonymous.get("/samraden/motesplatser/")[HIT] == "hit"
+    CommentFactory(consultation=consultation, text="Öppettiderna behöver vara längre på helger.")
+    page = anonymous.get("/samraden/motesplatser/")
+    assert "Öppettiderna behöver vara längre på helger." in _html(page)
+
+
+def test_publishing_and_unpublishing_a_wagtail_page_reaches_visitors_at_once(page_cache, home):
+    anonymous = _client()
+    for _ in range(2):
+        home_page = anonymous.get("/")
+    assert home_page[HIT] == "hit"
+
+    page = add_page(home, ContentPage(title="Om referensgruppen", slug="om", show_in_menus=True))
+    assert "Om referensgruppen" in _html(anonymous.get("/"))
+    assert anonymous.get("/om/").status_code == 200
+    assert anonymous.get("/om/")[HIT] == "hit"
+
+    page.title = "Om oss och gruppen"
+    page.save_revision().publish()
+    assert "Om oss och gruppen" in _html(anonymous.get("/om/"))
+    assert "Om oss och gruppen" in _html(anonymous.get("/"))
+
+    page.unpublish()
+    assert anonymous.get("/om/").status_code == 404
+    assert "Om oss och gruppen" not in _html(anonymous.get("/"))
+
+
+def test_latest_news_fragment_follows_publishing_for_members(page_cache, home, anna):
+    news = add_page(home, NewsIndexPage(title="Nyheter", slug="nyheter"))
+    add_page(news, NewsArticlePage(title="Första nyheten", slug="forsta"))
+    member = _client(anna)
+    assert "Första nyheten" in _html(member.get("/"))
+    add_page(news, NewsArticlePage(title="Andra nyheten", slug="andra"))
+    page = _client(anna).get("/")
+    assert "Andra nyheten" in _html(page)
+    assert "Anna Hemligsson" in _html(page)
+
+
+def test_only_public_views_are_stored(page_cache, public_site):
+    anonymous = _client()
+    for path in ("/search/?q=samr%C3%A5d", "/accounts/signup/", "/organisationer/registrera/"):
+        for _ in range(2):
+            response = anonymous.get(path)
+        assert HIT not in response, path
+
+
+def test_head_requests_use_the_cache_and_other_methods_do_not(page_cache, public_site):
+    anonymous = _client()
+    anonymous.get("/moten/")
+    assert anonymous.head("/moten/")[HIT] == "hit"
+    assert HIT not in anonymous.post("/moten/")
+
+
+def test_switched_off_with_zero_seconds(settings, public_site):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0
+    anonymous = _client()
+    assert HIT not in anonymous.get("/samraden/")
+    assert HIT not in anonymous.get("/samraden/")
+
+
+def test_site_settings_change_invalidates(page_cache, public_site):
+    from portal.models import SiteSettings
+
+    anonymous = _client()
+    anonymous.get("/")
+    settings_row = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings_row.footer_text = "Referensgruppen träffas varje månad."
+    settings_row.save()
+    assert "Referensgruppen träffas varje månad." in _html(anonymous.get("/"))
