@@ -75,8 +75,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known, before CsrfViewMiddleware sets its cookie (see portal/caching.py).
+    "portal.caching.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -84,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.TwoFactorAdminMiddleware",
+    "portal.privacy.middleware.ConsentMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -122,6 +127,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous visitors get public pages from the cache for up to this many seconds (0 switches it off;
+# off by default while DEBUG is on, so that template edits show at once); any change to published
+# content invalidates them at once. See portal/caching.py.
+PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", default=0 if DEBUG else 120)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
@@ -186,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.send_outcome_reminders",
         "schedule": crontab(hour=8, minute=10),
     },
+    "privacy-retention": {
+        "task": "privacy.apply_retention",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 # --- Notifications ------------------------------------------------------------------------------
@@ -193,6 +206,14 @@ CELERY_BEAT_SCHEDULE = {
 NOTIFICATIONS_REQUEUE_AFTER_MINUTES = env.int("NOTIFICATIONS_REQUEUE_AFTER_MINUTES", default=5)
 # Deliveries per sending task when one event reaches many people.
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=100)
+# Audiences up to this size get their inbox rows inside the request; larger ones are expanded by a
+# worker right after commit, so publishing to thousands costs the request a few queries.
+NOTIFICATIONS_INLINE_MAX_RECIPIENTS = env.int("NOTIFICATIONS_INLINE_MAX_RECIPIENTS", default=50)
+# E-mails claimed, sent and marked sent per database transaction within a batch; a worker killed
+# mid-chunk may send up to this many again (1 = strictly one message at risk, but slower).
+NOTIFICATIONS_SEND_CHUNK = env.int("NOTIFICATIONS_SEND_CHUNK", default=20)
+# SMTP connections a worker uses at once for one batch (sending is mostly waiting for the server).
+NOTIFICATIONS_SMTP_CONNECTIONS = env.int("NOTIFICATIONS_SMTP_CONNECTIONS", default=8)
 # Attempts at one e-mail (with exponential backoff between them) before it is marked failed.
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
 # Backoff before the n-th retry: this many seconds × 2^(n-1), at most the maximum.
@@ -202,6 +223,24 @@ NOTIFICATIONS_RETRY_BACKOFF_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_BACKOFF_M
 NOTIFICATIONS_READ_RETENTION_DAYS = env.int("NOTIFICATIONS_READ_RETENTION_DAYS", default=180)
 # How long the one-click unsubscribe link in an e-mail keeps working.
 NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS", default=365)
+
+# --- Privacy rights: consent, exports, erasure and retention (portal/privacy/) -------------------
+# The version of the privacy terms people accept at sign-up. Change it (e.g. to the date of the new
+# text) when the privacy page changes materially: everyone is asked to accept again at their next visit.
+PRIVACY_TERMS_VERSION = env("PRIVACY_TERMS_VERSION", default="2026-11-01")
+# A data export ("My data") can be downloaded for this many days, then the file is deleted.
+PRIVACY_EXPORT_RETENTION_DAYS = env.int("PRIVACY_EXPORT_RETENTION_DAYS", default=7)
+# Exports are written under MEDIA_ROOT/<this> and only served by a permission-checked view; the web
+# server must not serve this directory (the development server refuses it).
+PRIVACY_EXPORT_DIR = env("PRIVACY_EXPORT_DIR", default="private/exports")
+# Accounts whose e-mail address was never verified are removed after this many days.
+PRIVACY_UNVERIFIED_ACCOUNT_DAYS = env.int("PRIVACY_UNVERIFIED_ACCOUNT_DAYS", default=30)
+# Accounts without a log-in for this many months are warned by e-mail, and erased this many days later
+# unless the person logs in.
+PRIVACY_INACTIVE_ACCOUNT_MONTHS = env.int("PRIVACY_INACTIVE_ACCOUNT_MONTHS", default=24)
+PRIVACY_INACTIVE_GRACE_DAYS = env.int("PRIVACY_INACTIVE_GRACE_DAYS", default=30)
+# Log-in events and finished e-mail delivery records are deleted after this many days.
+PRIVACY_LOG_RETENTION_DAYS = env.int("PRIVACY_LOG_RETENTION_DAYS", default=365)
 
 # --- Accounts (django-allauth) ------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
@@ -320,16 +359,63 @@ WAGTAIL_USER_CUSTOM_FIELDS = ["display_name", "preferred_language"]
 
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+# No script of ours reads the CSRF cookie (forms carry the token, Wagtail's admin gets it from the page).
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-# Wagtail's live preview shows the page in a same-origin frame, so frames are limited to our own origin
-# rather than denied; security.W019 says exactly that and is silenced for this reason only.
-X_FRAME_OPTIONS = "SAMEORIGIN"
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Pages may not be framed. Wagtail's preview views (the live preview panel shows the page in a
+# same-origin frame) mark their own responses SAMEORIGIN, and portal.middleware then allows
+# `frame-ancestors 'self'` for exactly those responses.
+X_FRAME_OPTIONS = "DENY"
+# django-csp 4. No inline script or style on the public site: JavaScript lives in static/js, styles in
+# static/css. Wagtail's admin (inline scripts in its widgets, style attributes in its templates) gets
+# CONTENT_SECURITY_POLICY_ADMIN instead, applied by portal.middleware.ContentSecurityPolicyMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "frame-src": ["'self'"],
+    },
+}
+# Browser features the portal never uses, switched off for every page (portal.middleware).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "screen-wake-lock": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_HTTPONLY = True
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)

@@ -16,6 +16,10 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
+    # Private files (data exports) live under MEDIA_ROOT but are only served through their own views.
+    from portal.privacy.views import private_media
+
+    urlpatterns += static(f"{settings.MEDIA_URL}{settings.PRIVACY_EXPORT_DIR.split('/')[0]}/", private_media)
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 if settings.EMAIL_PROVIDER:
@@ -26,6 +30,7 @@ if settings.EMAIL_PROVIDER:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("notiser/", include("notifications.urls")),
+    path("konto/mina-uppgifter/", include("portal.privacy.urls")),
     path("organisationer/", include("organisations.urls")),
     path("moten/", include("meetings.urls")),
     path("samraden/", include("consultations.urls")),
