@@ -3,7 +3,10 @@
     .venv/bin/python -m bench.accounts session bench-member@example.org
     # prints: sessionid=<key>   (set it as the cookie of every request)
 
-From Python (with Django set up): `session_key("bench-coordinator@example.org")`.
+    .venv/bin/python -m bench.accounts member-sessions 100
+    # prints 100 session keys, one per line, of generated people who belong to an organisation
+
+From Python (with Django set up): `session_key("bench-coordinator@example.org")`, `member_sessions(100)`.
 
 The session is created through the configured session engine and `django.contrib.auth.login`, exactly as
 a real log-in would, so it works whatever `SESSION_ENGINE` is (database, cache or signed cookies do not
@@ -44,6 +47,32 @@ def session_cookie(email: str) -> tuple[str, str]:
     return settings.SESSION_COOKIE_NAME, session_key(email)
 
 
+def member_sessions(count: int, seed: int = 2026) -> list[str]:
+    """Sessions for `count` generated people who belong to an approved organisation (so that they may
+    comment), picked at random with `seed`; for the mixed-traffic run, whose simulated members would
+    otherwise all log in from 127.0.0.1 at once and meet the log-in rate limit."""
+    import random
+
+    from django.contrib.auth import get_user_model
+
+    from bench import BENCH_EMAIL_DOMAIN
+    from organisations.models import Membership, Organisation
+
+    emails = sorted(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            email__endswith="@" + BENCH_EMAIL_DOMAIN,
+            pk__in=Membership.objects.active()
+            .filter(organisation__status=Organisation.Status.APPROVED)
+            .values("user_id"),
+        )
+        .values_list("email", flat=True)
+    )
+    picked = random.Random(seed).sample(emails, min(count, len(emails)))
+    return [session_key(email) for email in picked]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -52,12 +81,21 @@ def main(argv=None) -> int:
     session = sub.add_parser("session", help="print NAME=VALUE of a session cookie for each e-mail address")
     session.add_argument("emails", nargs="+")
     session.add_argument("--database-url", help="overrides DATABASE_URL")
+    members = sub.add_parser(
+        "member-sessions", help="print one session key per line for N generated members of organisations"
+    )
+    members.add_argument("count", type=int)
+    members.add_argument("--seed", type=int, default=2026)
+    members.add_argument("--database-url", help="overrides DATABASE_URL")
     args = parser.parse_args(argv)
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     import django
 
     django.setup()
+    if args.command == "member-sessions":
+        print("\n".join(member_sessions(args.count, args.seed)))
+        return 0
     for email in args.emails:
         name, value = session_cookie(email)
         print(f"{name}={value}")

@@ -278,10 +278,21 @@ def run_locust(args, env) -> int:
     if not (BIN / "locust").exists():
         log("locust is missing: installing the `bench` extra")
         run([PYTHON, "-m", "pip", "install", "-q", "-e", ".[bench]"])
+    # One signed-in session per simulated member (see bench/locustfile.py).
+    csv_prefix = Path(tempfile.mkdtemp(prefix="bench-locust-")) / "mixed"
+    sessions = csv_prefix.parent / "member-sessions.txt"
+    sessions.write_text(
+        run(
+            [PYTHON, "-m", "bench.accounts", "member-sessions", str(args.users)],
+            env=env,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    env = {**env, "BENCH_MEMBER_SESSIONS": str(sessions)}
     portal = Server("portal", "portal.wsgi", PORTAL_PORT, env, args.workers)
     try:
         portal.wait("/")
-        csv_prefix = Path(tempfile.mkdtemp(prefix="bench-locust-")) / "mixed"
         log(f"mixed traffic: locust, {args.users} users for {args.mixed_time}; CSV in {csv_prefix.parent}")
         result = run(
             [

@@ -11,8 +11,15 @@ client sends the Secure cookies back over the loopback's plain HTTP.
 
 Members comment on open consultations other than the 500-comment one, so that the page the load figures
 measure keeps exactly 500 comments.
+
+Members start signed in: `BENCH_MEMBER_SESSIONS` names a file of session keys, one per line
+(`python -m bench.accounts member-sessions 100`, which bench/load.sh makes), one per simulated member. A
+hundred people logging in through the form from 127.0.0.1 within seconds would meet the portal's per-address
+log-in rate limit, which is the brute-force protection doing its job, not a failure under load. The
+organisation admin still logs in through the form, with its CSRF token and password.
 """
 
+import os
 import random
 import re
 from http.cookiejar import DefaultCookiePolicy
@@ -23,8 +30,19 @@ from locust import HttpUser, between, task
 PASSWORD = "bench-2026"
 HOT_SLUG = "stort-samrad-500-kommentarer"
 ORG_ADMIN = "bench-orgadmin@example.org"
-USERS = 5000  # user000000 … at scale 1; fewer exist at smaller scales (a failed log-in is then retried)
 _sequence = count(1)
+
+
+def _member_sessions() -> list[str]:
+    path = os.environ.get("BENCH_MEMBER_SESSIONS")
+    if not path:
+        raise SystemExit("BENCH_MEMBER_SESSIONS must name a file of session keys (see the module docstring)")
+    with open(path) as file:
+        return [line.strip() for line in file if line.strip()]
+
+
+_member_session_pool = None
+_member_session_index = count()
 
 # The portal's cookies are Secure (production settings) and the loopback speaks plain HTTP: let this
 # process's cookie jars send them anyway (requests copies cookies into fresh jars, so a per-session
@@ -35,6 +53,14 @@ CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_RE = re.compile(r"<form\b[^>]*>.*?</form>", re.S)
 HIDDEN_RE = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 SLUG_RE = re.compile(r'href="/samraden/([a-z0-9-]+)/"')
+ORGANISATION_SELECT_RE = re.compile(r'<select[^>]*name="organisation"[^>]*>.*?<option value="(\d+)"', re.S)
+ERRORS_RE = re.compile(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', re.S)
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+def form_errors(html: str) -> str:
+    """The form's error messages as text, for a failure report."""
+    return " | ".join(" ".join(TAG_RE.sub(" ", found).split()) for found in ERRORS_RE.findall(html))[:300]
 
 
 def hidden_fields(form_html: str) -> dict:
@@ -103,12 +129,13 @@ class Member(PortalUser):
     weight = 3
 
     def on_start(self):
+        global _member_session_pool
         super().on_start()
-        self.logged_in = False
-        for _ in range(5):
-            if self.log_in(f"user{random.randrange(USERS):06d}@bench.example.org"):
-                self.logged_in = True
-                break
+        if _member_session_pool is None:
+            _member_session_pool = _member_sessions()
+        key = _member_session_pool[next(_member_session_index) % len(_member_session_pool)]
+        self.client.cookies.set("sessionid", key)
+        self.logged_in = "notifications-link" in self.client.get("/", name="/ [signed in]").text
 
     @task(3)
     def pages(self):
@@ -135,14 +162,21 @@ class Member(PortalUser):
         forms = [form for form in FORM_RE.findall(page) if 'class="comment-form"' in form]
         if not forms:
             return  # this person's organisation is not in the consultation's audience
-        data = hidden_fields(random.choice(forms))
+        form = random.choice(forms)
+        data = hidden_fields(form)
+        if "organisation" not in data:  # a member of several organisations chooses whom to speak for
+            data["organisation"] = ORGANISATION_SELECT_RE.search(form).group(1)
         data["text"] = f"Belastningstest {next(_sequence)}: vi saknar ett barnperspektiv i avsnittet."
-        self.client.post(
+        with self.client.post(
             f"/samraden/{slug}/kommentera/",
             data,
             headers={"Referer": f"{self._origin()}/samraden/{slug}/"},
             name="/samraden/[slug]/kommentera/ [POST]",
-        )
+            catch_response=True,
+        ) as response:
+            # Published: redirected to the consultation page. Refused: the form again, with its errors.
+            if response.status_code != 200 or not response.history:
+                response.failure(f"{response.status_code}: {form_errors(response.text) or 'not published'}")
 
 
 class OrganisationAdmin(PortalUser):

@@ -12,8 +12,8 @@ Why it is safe to share:
   password-protected Wagtail page) is therefore never stored, and no cached page carries a CSRF token.
 - Only status 200, not streamed, not marked private/no-cache/no-store, varying on nothing but Cookie,
   Accept-Language and Accept-Encoding, and rendered for an anonymous user.
-- The key holds scheme, host, active language and the full path with its query string, so `/` (Swedish)
-  and `/en/` (English) are separate entries.
+- The key holds scheme, host and the full path with its query string; the language follows from the path
+  (`/` is Swedish, `/en/` English), and a response in another language than its path's is not stored.
 
 Invalidation: every entry records the *generation* it was rendered in; a change to content that public
 pages show (a Wagtail page published, unpublished, moved or deleted; any saved or deleted row of the
@@ -33,11 +33,13 @@ change through services; wagtail-cache also caches CSRF pages per cookie, which 
 import hashlib
 import logging
 import uuid
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http.cookie import parse_cookie
 from django.utils import translation
 from django.utils.cache import cc_delim_re, patch_vary_headers
 
@@ -185,24 +187,90 @@ def connect_signals() -> None:
 
 
 # --- Full-page cache ----------------------------------------------------------------------------------
+#
+# A hit is answered by `PageCacheApplication`, the WSGI application of portal/wsgi.py, before Django
+# builds a request: one Redis round trip and no middleware. The same lookup runs in the middleware for
+# every other entry point (Django's test client, runserver), and the middleware stores what it sees on the
+# finished response. Both work on the WSGI environ (`request.META`), so they compute the same key.
+
+ENVIRON_GENERATION = "portal.page_cache.generation"  # set by the WSGI layer after a miss
 
 
-def _request_is_cacheable(request) -> bool:
-    if request.method not in ("GET", "HEAD"):
+def _scheme(environ) -> str:
+    """`HttpRequest.scheme` from the environ (the TLS proxy's header when SECURE_PROXY_SSL_HEADER is set)."""
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy_header:
+        header, secure_value = proxy_header
+        value = environ.get(header)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return environ.get("wsgi.url_scheme", "http")
+
+
+def _raw_host(environ) -> str:
+    """`HttpRequest._get_raw_host()` from the environ. Not validated here: a key is only ever stored for a
+    request that Django accepted (ALLOWED_HOSTS), so an unknown host never finds an entry."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+        return environ["HTTP_X_FORWARDED_HOST"]
+    if "HTTP_HOST" in environ:
+        return environ["HTTP_HOST"]
+    return f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
+
+
+def environ_is_cacheable(environ) -> bool:
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return False
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+    if "HTTP_AUTHORIZATION" in environ or "HTTP_HX_REQUEST" in environ:
         return False
-    if "HTTP_AUTHORIZATION" in request.META or "HTTP_HX_REQUEST" in request.META:
+    path = environ.get("PATH_INFO", "")
+    if len(path) + len(environ.get("QUERY_STRING", "")) > _MAX_PATH:
         return False
-    return len(request.get_full_path()) <= _MAX_PATH
+    for prefix in (settings.STATIC_URL, settings.MEDIA_URL):  # WhiteNoise's files and uploads
+        if prefix and prefix.startswith("/") and path.startswith(prefix):
+            return False
+    cookie_header = environ.get("HTTP_COOKIE")
+    if cookie_header:
+        cookies = parse_cookie(cookie_header)
+        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+            return False
+    return True
+
+
+def environ_key(environ) -> str:
+    """Scheme, host, script name, path and query string. The language is not part of it because it follows
+    from the path: every public page is under `i18n_patterns(prefix_default_language=False)`, so `/en/...`
+    is English and any other path Swedish, whatever the visitor's cookie or Accept-Language say
+    (`_response_is_cacheable` checks that the response is in that language before it is stored)."""
+    raw = "|".join(
+        (
+            _scheme(environ),
+            _raw_host(environ),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+        )
+    )
+    return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def page_key(request) -> str:
-    raw = "|".join(
-        (request.scheme, request.get_host(), translation.get_language() or "", request.get_full_path())
-    )
-    return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+    return environ_key(request.META)
+
+
+def lookup(environ):
+    """(generation, entry): the current generation, and the stored entry for this request if it was
+    rendered in that generation (else None). Raises when the cache cannot be reached."""
+    key = environ_key(environ)
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or current_generation()
+    entry = found.get(key)
+    if entry is not None and entry[0] != generation:
+        entry = None
+    return generation, entry
+
+
+def _language_of_path(request) -> str:
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
 def _response_is_cacheable(request, response) -> bool:
@@ -220,6 +288,8 @@ def _response_is_cacheable(request, response) -> bool:
     }
     if cache_control & {"private", "no-cache", "no-store"}:
         return False
+    if response.get("Content-Language") != _language_of_path(request):
+        return False
     vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()}
     return vary <= _SAFE_VARY
 
@@ -235,38 +305,71 @@ def _rebuild(entry):
 
 
 class AnonymousPageCacheMiddleware:
-    """Serves and stores anonymous public pages (see the module docstring). Sits after LocaleMiddleware
-    (the language is part of the key) and before CsrfViewMiddleware (whose CSRF cookie must be seen on
-    the response, so that pages with forms are never stored)."""
+    """Stores anonymous public pages (see the module docstring), and serves them when the request did not
+    come through `PageCacheApplication` (which answers hits before Django runs).
+
+    It is the first middleware, so that the entry holds the finished response with the headers that the
+    middleware inside it added (security headers, Content-Security-Policy, Permissions-Policy,
+    Content-Language, Vary), and so that it sees what must not be stored: the CSRF cookie that
+    CsrfViewMiddleware sets on a page with a form, a session or messages cookie, the signed-in user that
+    AuthenticationMiddleware put on the request, and the view that resolved."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         timeout = page_cache_seconds()
-        if timeout <= 0 or not _request_is_cacheable(request):
+        environ = request.META
+        if timeout <= 0 or not environ_is_cacheable(environ):
             return self.get_response(request)
-        key = page_key(request)
-        try:
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY) or current_generation()
-        except Exception:  # noqa: BLE001 - without a cache, serve the page uncached
-            logger.warning("Page cache unavailable", exc_info=True)
-            return self.get_response(request)
-        entry = found.get(key)
-        if entry is not None and entry[0] == generation:
-            response = _rebuild(entry)
-            response[CACHE_HEADER] = "hit"
-            return response
+        generation = environ.get(ENVIRON_GENERATION)
+        if generation is None:
+            try:
+                generation, entry = lookup(environ)
+            except Exception:  # noqa: BLE001 - without a cache, serve the page uncached
+                logger.warning("Page cache unavailable", exc_info=True)
+                return self.get_response(request)
+            if entry is not None:
+                response = _rebuild(entry)
+                response[CACHE_HEADER] = "hit"
+                return response
         response = self.get_response(request)
         if _response_is_cacheable(request, response):
-            # The page differs for a signed-in visitor. SessionMiddleware (outside this one) would add
-            # this only when the session was read, which a page served from the cache never does.
+            # The page differs for a signed-in visitor. SessionMiddleware adds this only when the session
+            # was read, which a page served from the cache never does.
             patch_vary_headers(response, ("Cookie",))
             headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
             try:
-                cache.set(key, (generation, response.status_code, headers, response.content), timeout)
+                cache.set(
+                    page_key(request), (generation, response.status_code, headers, response.content), timeout
+                )
             except Exception:  # noqa: BLE001
                 logger.warning("Page cache: could not store %s", request.path, exc_info=True)
             response[CACHE_HEADER] = "miss"
         return response
+
+
+class PageCacheApplication:
+    """The portal's WSGI application (portal/wsgi.py): Django's, with cache hits answered in front of it.
+
+    A hit for an anonymous GET or HEAD costs one Redis round trip and no Django request, middleware or
+    signal; that is what lets a cached page come close to a bare Django view's throughput (bench/load.sh).
+    A miss, or any request the cache must not answer, goes to Django unchanged, with the generation already
+    read so that the middleware does not read it again."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if page_cache_seconds() > 0 and environ_is_cacheable(environ):
+            try:
+                generation, entry = lookup(environ)
+            except Exception:  # noqa: BLE001 - the middleware logs it and serves the page uncached
+                generation, entry = None, None
+            if entry is not None:
+                _generation, status, headers, content = entry
+                start_response(f"{status} {HTTPStatus(status).phrase}", [*headers, (CACHE_HEADER, "hit")])
+                return [b"" if environ["REQUEST_METHOD"] == "HEAD" else content]
+            if generation is not None:
+                environ[ENVIRON_GENERATION] = generation
+        return self.application(environ, start_response)

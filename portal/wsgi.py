@@ -4,3 +4,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 application = get_wsgi_application()
+
+from portal.caching import PageCacheApplication  # noqa: E402 - needs the settings configured above
+
+# Anonymous public pages from the page cache are answered here, before Django (portal/caching.py).
+application = PageCacheApplication(application)

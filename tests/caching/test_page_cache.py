@@ -4,93 +4,27 @@ Each test runs on the test settings' local-memory cache and, when REDIS_URL is s
 Redis (the production backend), because a shared cache that leaks is exactly what must not happen there.
 """
 
-import os
 import re
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from wagtail.models import Site
 
 from consultations import services as consultation_services
 from consultations.models import Consultation
-from notifications.models import Notification
 from portal import caching
 from portal.models import ContactFormField, ContactFormPage, ContentPage, NewsArticlePage, NewsIndexPage
-from tests.conftest import require_service
 from tests.factories import (
     CommentFactory,
     ConsultationFactory,
-    MeetingFactory,
-    MembershipFactory,
-    OrganisationFactory,
     UserFactory,
     add_page,
     coordinator,
-    site_home,
 )
 
 pytestmark = pytest.mark.django_db
 
 HIT = caching.CACHE_HEADER
-
-
-@pytest.fixture(params=["locmem", "redis"])
-def page_cache(request, settings):
-    """The page cache switched on, on local memory or on the real Redis (emptied before and after)."""
-    settings.PORTAL_PAGE_CACHE_SECONDS = 300
-    if request.param == "redis":
-        url = require_service("REDIS_URL", os.environ.get("REDIS_URL"))
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url,
-                "KEY_PREFIX": "portal-tests-caching",
-            }
-        }
-    from django.core.cache import cache
-
-    cache.clear()
-    yield request.param
-    cache.clear()
-
-
-@pytest.fixture
-def home(db):
-    home = site_home(title="Startsidan", introduction="<p>Välkommen till portalen.</p>")
-    # The first page view would create the site's settings row (and so start a new generation).
-    from portal.models import SiteSettings
-
-    SiteSettings.for_site(Site.objects.get(is_default_site=True))
-    return home
-
-
-@pytest.fixture
-def consultation(db):
-    return ConsultationFactory(title="Samråd om mötesplatser", slug="motesplatser", sections=2)
-
-
-@pytest.fixture
-def anna(db):
-    """A member with three unread notifications, whose name and count the header shows."""
-    organisation = OrganisationFactory(name="Föreningen Alfa")
-    user = MembershipFactory(
-        organisation=organisation, user=UserFactory(display_name="Anna Hemligsson"), role="member"
-    ).user
-    content_type = ContentType.objects.get_for_model(user)
-    for number in range(3):
-        Notification.objects.create(
-            recipient=user, event=f"test.event{number}", content_type=content_type, object_id=str(user.pk)
-        )
-    return user
-
-
-@pytest.fixture
-def bertil(db):
-    organisation = OrganisationFactory(name="Föreningen Beta")
-    return MembershipFactory(
-        organisation=organisation, user=UserFactory(display_name="Bertil Annansson"), role="member"
-    ).user
 
 
 def _client(user=None, **kwargs) -> Client:
@@ -113,12 +47,6 @@ PUBLIC_PATHS = [
     "/moten/",
     "/organisationer/",
 ]
-
-
-@pytest.fixture
-def public_site(home, consultation):
-    MeetingFactory(title="Öppet möte i Kulturhuset")
-    return home
 
 
 def test_anonymous_pages_are_served_from_the_cache(page_cache, public_site, consultation):
