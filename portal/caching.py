@@ -46,6 +46,7 @@ from django.utils.cache import cc_delim_re, patch_vary_headers
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "portal:pagecache:generation"
+SCOPE_KEY_PREFIX = "portal:pagecache:scope:"
 PAGE_KEY_PREFIX = "portal:page:"
 CACHE_HEADER = "X-Page-Cache"
 
@@ -108,24 +109,88 @@ def current_generation() -> str:
     return generation
 
 
-def _set_new_generation() -> None:
+def _scope_key(scope: str) -> str:
+    return SCOPE_KEY_PREFIX + scope
+
+
+def generations(scopes=()) -> tuple:
+    """The generation and those of `scopes`, in one cache round trip (creating any that is missing: a
+    scope that was evicted or expired starts again from a new random value, so no entry stored under its
+    old value can match it by chance)."""
+    keys = [GENERATION_KEY, *(_scope_key(scope) for scope in scopes)]
+    found = cache.get_many(keys)
+    return _complete(keys, found)
+
+
+def _complete(keys, found) -> tuple:
+    values = []
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            cache.add(key, uuid.uuid4().hex, timeout=None if key == GENERATION_KEY else SCOPE_SECONDS)
+            value = cache.get(key)
+        values.append(value)
+    return tuple(values)
+
+
+def _set_new_generation(scopes=None) -> None:
     try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        if scopes:
+            cache.set_many({_scope_key(scope): uuid.uuid4().hex for scope in scopes}, timeout=SCOPE_SECONDS)
+        else:
+            cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:  # noqa: BLE001 - an unreachable cache has nothing stale to serve either
         logger.warning("Page cache: could not set a new generation", exc_info=True)
 
 
-def invalidate_pages() -> None:
-    """Make every cached page and fragment stale: now, and again when the current transaction commits
-    (so that a page rendered from the old rows meanwhile is not kept). Safe to call any number of times;
+def invalidate_pages(scopes=None) -> None:
+    """Make cached pages and fragments stale: now, and again when the current transaction commits (so that
+    a page rendered from the old rows meanwhile is not kept). Without `scopes`, every page; with them,
+    only the pages that depend on those scopes (see `register_scopes`). Safe to call any number of times;
     services may call it after a change that bypasses model signals (`QuerySet.update()`)."""
-    _set_new_generation()
+    scopes = tuple(sorted(set(scopes))) if scopes else None
+    _set_new_generation(scopes)
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(
-        entry[1] is _set_new_generation for entry in getattr(connection, "run_on_commit", ())
+        getattr(entry[1], "_portal_scopes", False) == scopes
+        for entry in getattr(connection, "run_on_commit", ())
     ):
         return  # already due after this transaction (a service that saves many rows)
-    transaction.on_commit(_set_new_generation)
+
+    def after_commit():
+        _set_new_generation(scopes)
+
+    after_commit._portal_scopes = scopes
+    transaction.on_commit(after_commit)
+
+
+# --- Scopes -------------------------------------------------------------------------------------------
+#
+# Most changes make every public page stale. A few kinds of row change often and show on few pages: a
+# comment shows on its consultation's page and in the consultation list's counts, nowhere else. Such a
+# model is registered with the scopes a row of it touches, and the public pages say, from their path
+# alone (so that the WSGI front can tell before Django runs), which scopes they depend on. A saved
+# comment then re-renders two pages, not the whole site, however many people comment at once.
+
+SCOPE_SECONDS = 24 * 3600  # a scope unused for a day starts again from a new value (see `generations`)
+_instance_scopes: dict = {}  # model label -> callable(instance) -> scope names
+_path_scopes: list = []  # callables(path without the language prefix) -> scope names
+
+
+def register_scopes(model, *, of_instance, of_path) -> None:
+    """Changes to rows of `model` make stale only the scopes `of_instance(row)` names, instead of every
+    page; `of_path(path)` names the scopes a public page at `path` (without its language prefix, e.g.
+    `/samraden/x/` for `/en/samraden/x/`) depends on. Called from an app's `ready()`."""
+    _instance_scopes[model._meta.label_lower] = of_instance
+    if of_path not in _path_scopes:
+        _path_scopes.append(of_path)
+
+
+def scopes_of_path(path: str) -> tuple:
+    language = translation.get_language_from_path(path)
+    if language and language != settings.LANGUAGE_CODE:
+        path = path[len(language) + 1 :]
+    return tuple(scope for scoper in _path_scopes for scope in scoper(path))
 
 
 # --- Signals ------------------------------------------------------------------------------------------
@@ -155,12 +220,18 @@ def _on_save(sender, instance, created=False, update_fields=None, raw=False, **k
     # A log-in stamps last_login on the user: nothing public changes.
     if update_fields and set(update_fields) <= {"last_login"}:
         return
-    invalidate_pages()
+    invalidate_pages(_scopes_of(sender, instance))
 
 
-def _on_delete(sender, **kwargs):
+def _on_delete(sender, instance=None, **kwargs):
     if _invalidates(sender):
-        invalidate_pages()
+        invalidate_pages(_scopes_of(sender, instance))
+
+
+def _scopes_of(sender, instance):
+    """The scopes a change to `instance` touches, or None for every page."""
+    scoper = _instance_scopes.get(sender._meta.label_lower)
+    return tuple(scoper(instance)) or None if scoper and instance is not None else None
 
 
 def _on_m2m(sender, action, **kwargs):
@@ -258,11 +329,13 @@ def page_key(request) -> str:
 
 
 def lookup(environ):
-    """(generation, entry): the current generation, and the stored entry for this request if it was
-    rendered in that generation (else None). Raises when the cache cannot be reached."""
+    """(generation, entry): the current generations of the page's scopes (the site-wide one first), and
+    the stored entry for this request if it was rendered in those (else None). One cache round trip.
+    Raises when the cache cannot be reached."""
     key = environ_key(environ)
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY) or current_generation()
+    generation_keys = [GENERATION_KEY, *(_scope_key(s) for s in scopes_of_path(environ.get("PATH_INFO", "")))]
+    found = cache.get_many([*generation_keys, key])
+    generation = _complete(generation_keys, found)
     entry = found.get(key)
     if entry is not None and entry[0] != generation:
         entry = None

@@ -17,6 +17,7 @@ from portal.models import ContactFormField, ContactFormPage, ContentPage, NewsAr
 from tests.factories import (
     CommentFactory,
     ConsultationFactory,
+    OrganisationFactory,
     UserFactory,
     add_page,
     coordinator,
@@ -260,3 +261,53 @@ def test_site_settings_change_invalidates(page_cache, public_site):
     settings_row.footer_text = "Referensgruppen träffas varje månad."
     settings_row.save()
     assert "Referensgruppen träffas varje månad." in _html(anonymous.get("/"))
+
+
+def test_a_comment_makes_only_its_consultation_and_the_list_stale(page_cache, public_site, consultation):
+    other = ConsultationFactory(title="Samråd om bibliotek", slug="bibliotek", sections=1)
+    # The people and the organisation exist before the pages are cached, as they would.
+    author, organisation = UserFactory(), OrganisationFactory()
+    anonymous = _client()
+    paths = ["/", "/moten/", "/organisationer/", "/samraden/bibliotek/", "/en/samraden/bibliotek/"]
+    stale = ["/samraden/motesplatser/", "/en/samraden/motesplatser/", "/samraden/", "/en/samraden/"]
+    for path in paths + stale:
+        anonymous.get(path)
+        assert anonymous.get(path)[HIT] == "hit", path
+    before = _html(anonymous.get("/samraden/"))
+
+    CommentFactory(
+        consultation=consultation, author=author, organisation=organisation, text="Fler bänkar längs vägen."
+    )
+
+    for path in paths:  # untouched by a comment elsewhere: still served from the cache
+        assert anonymous.get(path)[HIT] == "hit", path
+    for path in stale:
+        assert anonymous.get(path)[HIT] == "miss", path
+    assert "Fler bänkar längs vägen." in _html(anonymous.get("/samraden/motesplatser/"))
+    # The list's comment count changed with it (the list fragment is keyed to the same scope).
+    after = _html(anonymous.get("/samraden/"))
+    assert after != before
+    assert re.search(r"Samråd om mötesplatser.*?1 kommentar\b", after, re.S)
+    CommentFactory(consultation=other, author=author, organisation=organisation, text="Längre öppettider.")
+    assert anonymous.get("/samraden/motesplatser/")[HIT] == "hit"
+    assert anonymous.get("/samraden/bibliotek/")[HIT] == "miss"
+
+
+def test_a_change_to_the_consultation_itself_makes_every_page_stale(page_cache, public_site, consultation):
+    anonymous = _client()
+    for path in ("/", "/moten/", "/samraden/motesplatser/"):
+        anonymous.get(path)
+    consultation.title = "Samråd om mötesplatser i ytterstaden"
+    consultation.save()
+    for path in ("/", "/moten/", "/samraden/motesplatser/"):
+        assert anonymous.get(path)[HIT] == "miss", path
+    assert "Samråd om mötesplatser i ytterstaden" in _html(anonymous.get("/samraden/motesplatser/"))
+
+
+def test_a_deleted_comment_leaves_the_cached_page_at_once(page_cache, public_site, consultation):
+    comment = CommentFactory(consultation=consultation, text="Ett inlägg som tas bort.")
+    anonymous = _client()
+    anonymous.get("/samraden/motesplatser/")
+    assert "Ett inlägg som tas bort." in _html(anonymous.get("/samraden/motesplatser/"))
+    comment.delete()
+    assert "Ett inlägg som tas bort." not in _html(anonymous.get("/samraden/motesplatser/"))
