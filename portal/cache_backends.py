@@ -28,3 +28,7 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def validate_key(self, key):
+        """Django scans every key, character by character, only to warn that memcached would refuse it;
+        Redis takes any key, and the scan was a tenth of the cost of a page-cache hit's lookup."""

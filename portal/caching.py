@@ -33,6 +33,7 @@ change through services; wagtail-cache also caches CSRF pages per cookie, which 
 import hashlib
 import logging
 import uuid
+from functools import lru_cache
 from http import HTTPStatus
 
 from django.conf import settings
@@ -187,10 +188,19 @@ def register_scopes(model, *, of_instance, of_path) -> None:
 
 
 def scopes_of_path(path: str) -> tuple:
-    language = translation.get_language_from_path(path)
-    if language and language != settings.LANGUAGE_CODE:
-        path = path[len(language) + 1 :]
+    if not _path_scopes:
+        return ()
+    for prefix in _language_prefixes():
+        if path.startswith(prefix):
+            path = path[len(prefix) - 1 :]
+            break
     return tuple(scope for scoper in _path_scopes for scope in scoper(path))
+
+
+@lru_cache(maxsize=1)
+def _language_prefixes() -> tuple:
+    """`/en/` and the like: the path prefixes of the languages other than the default one."""
+    return tuple(f"/{code}/" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
 
 
 # --- Signals ------------------------------------------------------------------------------------------
