@@ -23,12 +23,18 @@ class AccountDeleteForm(forms.Form):
         error_messages={"required": _("Tick the box to confirm that you want to delete your account.")},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, rate_limited=False, **kwargs):
         self.user = user
+        self.rate_limited = rate_limited
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data.get("password", "")
+        if self.rate_limited:
+            # Too many attempts: the password is not even checked, so guessing it here gets nowhere.
+            raise forms.ValidationError(
+                _("Too many attempts. Wait a minute and try again."), code="rate_limited"
+            )
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."), code="password_incorrect")
         return password

@@ -1,6 +1,7 @@
 """My data: export, account deletion and consent to the privacy terms. Every view works on the signed-in
 person's own data only; anything else is a 404."""
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -74,7 +75,12 @@ def export_download(request, public_id):
 @login_required
 def account_delete(request):
     blockers = services.deletion_blockers(request.user)
-    form = AccountDeleteForm(request.POST or None, user=request.user)
+    # The password re-check counts against allauth's "reauthenticate" limit (10 a minute per person),
+    # like every other place where a signed-in person proves it is them.
+    rate_limited = request.method == "POST" and not ratelimit.consume(
+        request, action="reauthenticate", user=request.user
+    )
+    form = AccountDeleteForm(request.POST or None, user=request.user, rate_limited=rate_limited)
     if request.method == "POST" and not blockers and form.is_valid():
         try:
             services.account_erase(user=request.user)
@@ -84,7 +90,10 @@ def account_delete(request):
             logout(request)
             return redirect(reverse("privacy:deleted"))
     return TemplateResponse(
-        request, "privacy/account_delete.html", {"form": form, "blockers": blockers}, status=200
+        request,
+        "privacy/account_delete.html",
+        {"form": form, "blockers": blockers},
+        status=429 if rate_limited else 200,
     )
 
 

@@ -64,3 +64,27 @@ def test_account_menu_links_to_my_data(client):
     client.force_login(UserFactory())
     html = client.get("/konto/mina-uppgifter/").content.decode()
     assert '<a href="/konto/mina-uppgifter/">Mina uppgifter</a>' in html
+
+
+def test_guessing_the_password_is_cut_off_after_ten_tries_a_minute(client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    user = UserFactory()
+    client.force_login(user)
+    for _ in range(10):
+        response = client.post(URL, {"password": "guess", "confirm": "on"})
+        assert response.status_code == 200
+        assert "Lösenordet stämmer inte." in response.content.decode()
+    # The eleventh try is refused before the password is checked, even the right one.
+    response = client.post(URL, {"password": "correct-horse-battery", "confirm": "on"})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "För många försök. Vänta en minut och försök igen." in html
+    assert "Lösenordet stämmer inte." not in html
+    user.refresh_from_db()
+    assert user.is_active and user.deleted_at is None
+    # Another person is not affected.
+    other = UserFactory()
+    client.force_login(other)
+    assert client.post(URL, {"password": "correct-horse-battery", "confirm": "on"}).status_code == 302
