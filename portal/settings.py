@@ -362,6 +362,8 @@ WAGTAIL_USER_CUSTOM_FIELDS = ["display_name", "preferred_language"]
 SESSION_COOKIE_HTTPONLY = True
 # No script of ours reads the CSRF cookie (forms carry the token, Wagtail's admin gets it from the page).
 CSRF_COOKIE_HTTPONLY = True
+# A refused form gets the site's own page, in the visitor's language (portal/site_views.py).
+CSRF_FAILURE_VIEW = "portal.site_views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

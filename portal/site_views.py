@@ -1,3 +1,5 @@
+import logging
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.response import TemplateResponse
@@ -5,6 +7,8 @@ from django.utils import translation
 from wagtail.models import Locale, Page
 
 from portal.two_factor import coordinator_required
+
+logger = logging.getLogger(__name__)
 
 
 def search(request):
@@ -29,6 +33,13 @@ def search(request):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the site's own page, in the visitor's language, instead of Django's bare one
+    (whose inline styles the Content-Security-Policy blocks). The technical reason goes to the log only."""
+    logger.warning("CSRF failure on %s: %s", request.path, reason)
+    return TemplateResponse(request, "403_csrf.html", {}, status=403)
 
 
 def server_error(request):

@@ -252,3 +252,29 @@ def test_admin_requires_totp_for_coordinators(client, home):
     assert response.status_code == 302
     add_totp(user)
     assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+
+# --- A refused form ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path, heading, advice",
+    [
+        ("/accounts/login/", "Formuläret kunde inte skickas", "Gå tillbaka, ladda om sidan"),
+        ("/en/accounts/login/", "The form could not be sent", "Go back, reload the page"),
+    ],
+)
+def test_a_form_without_a_valid_csrf_token_gets_the_sites_own_page(home, path, heading, advice):
+    from django.test import Client
+
+    UserFactory(email="csrf@example.org")
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(path, {"login": "csrf@example.org", "password": PASSWORD})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert advice in html
+    assert 'class="site-header' in html or "<header" in html  # the site's layout, not Django's bare page
+    assert "<style" not in html  # Django's own page has inline styles, which the policy blocks
+    assert "style-src" in response["Content-Security-Policy"]
+    assert "_auth_user_id" not in browser.session
