@@ -156,6 +156,16 @@ class RejectForm(AccessibleFormMixin, forms.Form):
     )
 
 
+class WithdrawForm(AccessibleFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the organisation leaving? (optional)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+        help_text=_("Only the city's coordinators see this. It helps them improve the portal."),
+    )
+
+
 class ApproveForm(AccessibleFormMixin, forms.Form):
     message = forms.CharField(
         label=_("Note (optional, kept in the status history)"),

@@ -77,6 +77,15 @@ def can_request_to_join(user, organisation: Organisation) -> bool:
     return _authenticated(user) and organisation.is_public and not is_member(user, organisation)
 
 
+def can_withdraw(user, organisation: Organisation) -> bool:
+    """Take the organisation out of the portal (or withdraw its application): its admins, while it is
+    still active."""
+    return (
+        is_organisation_admin(user, organisation)
+        and organisation.status not in Organisation.INACTIVE_STATUSES
+    )
+
+
 def can_leave(user, organisation: Organisation) -> bool:
     return is_member(user, organisation)
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<slug:slug>/medlemmar/<int:pk>/roll/", views.member_role, name="member_role"),
     path("<slug:slug>/medlemmar/<int:pk>/ta-bort/", views.member_remove, name="member_remove"),
     path("<slug:slug>/lamna/", views.leave, name="leave"),
+    path("<slug:slug>/lamna-portalen/", views.withdraw, name="withdraw"),
     path("<slug:slug>/ansok-om-medlemskap/", views.join, name="join"),
     path("<slug:slug>/forfragningar/<int:pk>/", views.join_request, name="join_request"),
 ]

@@ -30,6 +30,7 @@ from .forms import (
     RejectForm,
     RoleForm,
     StatusFilterForm,
+    WithdrawForm,
 )
 from .models import Invitation, JoinRequest, Membership, Organisation
 from .tokens import ExpiredToken, InvalidToken, invitation_from_token
@@ -202,6 +203,7 @@ def settings_view(request, organisation):
             "organisation": organisation,
             "form": form,
             "can_manage": can_manage,
+            "can_withdraw": permissions.can_withdraw(request.user, organisation),
             "members": selectors.members_of(organisation),
             "invitations": selectors.open_invitations(organisation) if can_manage else [],
             "join_requests": selectors.pending_join_requests(organisation) if can_manage else [],
@@ -355,6 +357,30 @@ def leave(request, organisation):
             "danger": True,
             "cancel_url": "organisations:mine",
         },
+    )
+
+
+@GET_POST
+@organisation_permission(permissions.can_withdraw)
+def withdraw(request, organisation):
+    """An admin takes the organisation out of the portal, after a confirmation page that says what
+    follows."""
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_withdraw(
+                actor=request.user, organisation=organisation, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(name)s has left the portal.") % {"name": organisation.name})
+            return redirect("organisations:mine")
+    return TemplateResponse(
+        request,
+        "organisations/organisation_withdraw.html",
+        {"organisation": organisation, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -520,6 +546,7 @@ def application(request, slug):
             "history": organisation.status_changes.select_related("actor"),
             "approve_form": ApproveForm() if can_decide else None,
             "reject_form": RejectForm() if can_decide else None,
+            "can_withdraw": permissions.can_withdraw(request.user, organisation),
         },
     )
 

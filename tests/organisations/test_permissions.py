@@ -40,6 +40,7 @@ MATRIX = {
     "member_remove": ADMIN,
     "join_request": ADMIN,
     "leave": (LOGIN, 403, 200, 200, 403, 403),
+    "withdraw": (LOGIN, 403, 403, 200, 403, 403),
     "join": (LOGIN, 200, 403, 403, 200, 200),
 }
 
@@ -88,6 +89,7 @@ def world(organisation, org_admin, member, other_admin, outsider, coordinator_us
         "member_remove": {"slug": organisation.slug, "pk": member_membership.pk},
         "join_request": {"slug": organisation.slug, "pk": join_request.pk},
         "leave": {"slug": organisation.slug},
+        "withdraw": {"slug": organisation.slug},
         "join": {"slug": organisation.slug},
     }
     return users, kwargs

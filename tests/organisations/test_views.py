@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 
 from organisations import services
 from organisations.models import FocusArea, Invitation, JoinRequest, Membership, Organisation
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +299,61 @@ def test_settings_edit_profile(client, organisation, org_admin):
     organisation.refresh_from_db()
     assert organisation.org_number == "5560360793"
     assert list(organisation.focus_areas.values_list("slug", flat=True)) == ["barn-och-unga"]
+
+
+def test_an_admin_takes_the_organisation_out_of_the_portal_after_confirming(
+    client, organisation, org_admin, member
+):
+    url = reverse("organisations:withdraw", args=[organisation.slug])
+    client.force_login(org_admin)
+    settings_page = client.get(reverse("organisations:settings", args=[organisation.slug])).content.decode()
+    assert f'href="{url}"' in settings_page
+
+    confirm = client.get(url)
+    html = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "Ta Unga mot rasism ur portalen" in html
+    assert "registrera organisationen på nytt" in html
+    organisation.refresh_from_db()
+    assert organisation.status == Organisation.Status.APPROVED  # looking is not doing
+
+    response = client.post(url, {"reason": "Föreningen läggs ner vid årsskiftet."}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("organisations:mine")
+    assert "Unga mot rasism har lämnat portalen." in response.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.status == Organisation.Status.WITHDRAWN
+    change = organisation.status_changes.latest("created")
+    assert change.to_status == Organisation.Status.WITHDRAWN and change.actor == org_admin
+    assert change.reason == "Föreningen läggs ner vid årsskiftet."
+    assert "Unga mot rasism" not in client.get(reverse("organisations:directory")).content.decode()
+    # Once out, there is nothing left to withdraw.
+    assert client.get(url).status_code in (403, 404)
+
+
+def test_a_member_cannot_take_the_organisation_out(client, organisation, org_admin, member):
+    client.force_login(member)
+    url = reverse("organisations:withdraw", args=[organisation.slug])
+    assert client.post(url, {"reason": ""}).status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.status == Organisation.Status.APPROVED
+
+
+def test_a_pending_application_can_be_withdrawn_from_its_page(client, org_admin):
+    pending = OrganisationFactory(name="Nya föreningen", slug="nya-foreningen", status="pending")
+    MembershipFactory(user=org_admin, organisation=pending, role="admin")
+    client.force_login(org_admin)
+    page = client.get(reverse("organisations:application", args=[pending.slug])).content.decode()
+    assert "Dra tillbaka ansökan" in page
+    client.post(reverse("organisations:withdraw", args=[pending.slug]), {"reason": ""})
+    pending.refresh_from_db()
+    assert pending.status == Organisation.Status.WITHDRAWN
+
+
+def test_an_overlong_reason_is_refused_and_nothing_changes(client, organisation, org_admin):
+    client.force_login(org_admin)
+    url = reverse("organisations:withdraw", args=[organisation.slug])
+    response = client.post(url, {"reason": "x" * 4001})
+    assert response.status_code == 400
+    assert "som mest 4000 tecken (den har 4001)" in response.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.status == Organisation.Status.APPROVED

@@ -138,6 +138,7 @@ MATRIX: dict[str, tuple] = {
     "organisations:member_remove": (LOGIN, 403, 403, 200, 403, 403),
     "organisations:join_request": (LOGIN, 403, 403, 200, 403, 403),
     "organisations:leave": (LOGIN, 403, 200, 200, 403, 403),
+    "organisations:withdraw": (LOGIN, 403, 403, 200, 403, 403),
     "organisations:join": (LOGIN, 200, 403, 403, 200, 200),
     # --- consultations (open; org A has a draft with an attachment; org B has submitted) ---
     "consultations:list": PUBLIC,
@@ -392,6 +393,7 @@ def world(settings, tmp_path):
         "organisations:member_role": {"slug": org_a.slug, "pk": member_membership.pk},
         "organisations:member_remove": {"slug": org_a.slug, "pk": member_membership.pk},
         "organisations:leave": {"slug": org_a.slug},
+        "organisations:withdraw": {"slug": org_a.slug},
         "organisations:join": {"slug": org_a.slug},
         "organisations:join_request": {"slug": org_a.slug, "pk": join_request.pk},
         "meetings:action_item_update": {"pk": action_item.pk},
