@@ -173,7 +173,10 @@ def invalidate_pages(scopes=None) -> None:
 # alone (so that the WSGI front can tell before Django runs), which scopes they depend on. A saved
 # comment then re-renders two pages, not the whole site, however many people comment at once.
 
-SCOPE_SECONDS = 24 * 3600  # a scope unused for a day starts again from a new value (see `generations`)
+# A scope's generation lives an hour, then starts again from a new random value: that only ever turns
+# hits into misses (no entry can hold the new value), and it bounds what addresses under a scoped path
+# that no page has (`/samraden/no-such-slug/`) can leave in Redis.
+SCOPE_SECONDS = 3600
 _instance_scopes: dict = {}  # model label -> callable(instance) -> scope names
 _path_scopes: list = []  # callables(path without the language prefix) -> scope names
 
