@@ -139,13 +139,15 @@ def has_bench_data(env) -> bool:
 
 
 class Server:
-    def __init__(self, name, wsgi, port, env, workers):
+    def __init__(self, name, wsgi, port, env, workers, threads=1):
         self.name, self.port = name, port
         cmd = [
             str(BIN / "gunicorn"),
             wsgi,
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -234,7 +236,7 @@ def pages(member_cookie) -> list[tuple[str, str, str | None, str]]:
 
 def measure_pass(label, args, env, member_cookie, bare_result) -> list[dict]:
     log(f"pass '{label}': starting the portal")
-    portal = Server("portal", "portal.wsgi", PORTAL_PORT, env, args.workers)
+    portal = Server("portal", "portal.wsgi", PORTAL_PORT, env, args.workers, args.gunicorn_threads)
     rows = []
     try:
         portal.wait("/")
@@ -291,7 +293,7 @@ def run_locust(args, env) -> int:
         ).stdout
     )
     env = {**env, "BENCH_MEMBER_SESSIONS": str(sessions)}
-    portal = Server("portal", "portal.wsgi", PORTAL_PORT, env, args.workers)
+    portal = Server("portal", "portal.wsgi", PORTAL_PORT, env, args.workers, args.gunicorn_threads)
     try:
         portal.wait("/")
         log(f"mixed traffic: locust, {args.users} users for {args.mixed_time}; CSV in {csv_prefix.parent}")
@@ -341,6 +343,12 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument(
+        "--gunicorn-threads",
+        type=int,
+        default=1,
+        help="threads per gunicorn worker (default 1: sync workers; more: gthread workers)",
+    )
+    parser.add_argument(
         "--passes",
         default="cached,uncached",
         help="cached = production settings; uncached = the same with the anonymous page cache off",
@@ -386,7 +394,7 @@ def main(argv=None) -> int:
     )
 
     bare_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.bare.settings"}
-    bare = Server("bare", "bench.bare.wsgi", BARE_PORT, bare_env, args.workers)
+    bare = Server("bare", "bench.bare.wsgi", BARE_PORT, bare_env, args.workers, args.gunicorn_threads)
     results = {}
     try:
         bare.wait("/")
@@ -403,9 +411,10 @@ def main(argv=None) -> int:
     finally:
         bare.stop()
 
+    worker_kind = "sync" if args.gunicorn_threads == 1 else f"gthread, --threads {args.gunicorn_threads}"
     print(
         f"\nwrk -t{args.threads} -c{args.connections} -d{args.duration}s on loopback, gunicorn "
-        f"--workers {args.workers} (sync), PostgreSQL {args.database_url.rsplit('/', 1)[-1]}, "
+        f"--workers {args.workers} ({worker_kind}), PostgreSQL {args.database_url.rsplit('/', 1)[-1]}, "
         f"Redis {args.redis_url}, DJANGO_PRODUCTION=true; {os.cpu_count()} CPU(s)"
     )
     titles = {
