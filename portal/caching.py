@@ -101,15 +101,6 @@ def page_cache_seconds() -> int:
 # --- Generation ---------------------------------------------------------------------------------------
 
 
-def current_generation() -> str:
-    """The current generation, creating one when the cache has none (first use, or evicted)."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
 def _scope_key(scope: str) -> str:
     return SCOPE_KEY_PREFIX + scope
 
