@@ -147,3 +147,21 @@ def test_login_page_uses_the_portal_layout_in_both_languages(client):
     en = client.get("/en/accounts/login/").content.decode()
     assert '<html lang="en">' in en
     assert "Skip to content" in en
+
+
+@pytest.mark.django_db
+def test_reauthentication_by_emailed_code_is_switched_off(client, mailoutbox):
+    """Re-authentication is by password (or authenticator): the code-by-e-mail pages refuse, send nothing,
+    and the password page offers no such alternative."""
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="reauth@example.org")
+    client.force_login(user)
+    page = client.get(reverse("account_reauthenticate"))
+    assert page.status_code == 200
+    assert reverse("account_request_reauthentication_code") not in page.content.decode()
+    answer = client.post(reverse("account_request_reauthentication_code"), {"email": user.email})
+    assert answer.status_code == 403
+    assert mailoutbox == []

@@ -84,6 +84,9 @@ MATRIX: dict[str, tuple] = {
     "account_inactive": PUBLIC,
     "account_reauthenticate": SIGNED_IN,
     "account_email": SIGNED_IN,
+    # Re-authentication by e-mailed code is switched off (ACCOUNT_REAUTHENTICATION_METHODS): 403.
+    "account_request_reauthentication_code": (LOGIN, 403, 403, 403, 403, 403),
+    "account_confirm_reauthentication_code": (LOGIN, 403, 403, 403, 403, 403),
     "account_email_verification_sent": PUBLIC,
     "account_confirm_email": PUBLIC,  # an invalid key: a page that says so
     "account_change_password": SIGNED_IN,
