@@ -33,8 +33,11 @@ ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-# The absolute address of the site, used in e-mails and feeds written outside a request.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The absolute address of the site, used in e-mails and feeds written outside a request. Unset, it
+# follows the address `make run` serves on (its HOST and PORT, passed on as PORTAL_HOST/PORTAL_PORT).
+_RUN_HOST = env("PORTAL_HOST", default="127.0.0.1")
+_RUN_HOST = "127.0.0.1" if _RUN_HOST in ("", "0.0.0.0", "::", "[::]") else _RUN_HOST
+SITE_URL = env("SITE_URL", default=f"http://{_RUN_HOST}:{env('PORTAL_PORT', default='8000')}").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 
 INSTALLED_APPS = [
@@ -124,8 +127,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery --------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+# The demo's own state folder (`make run` sets it to .run/): with no Redis, the web process and the
+# demo's worker and beat share a broker, a cache and an e-mail folder there, so that what a user does in
+# the demo (a reminder, a digest, an export, an e-mail) happens as in production, with no server.
+RUN_DIR = Path(env("PORTAL_RUN_DIR")).resolve() if env("PORTAL_RUN_DIR", default="") else None
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "portal.cache_backends.RedisCache", "LOCATION": REDIS_URL}}
+elif RUN_DIR:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(RUN_DIR / "cache"),
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Anonymous visitors get public pages from the cache for up to this many seconds (0 switches it off;
@@ -133,10 +147,13 @@ else:
 # content invalidates them at once. See portal/caching.py.
 PORTAL_PAGE_CACHE_SECONDS = env.int("PORTAL_PAGE_CACHE_SECONDS", default=0 if DEBUG else 120)
 
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+_DEMO_BROKER = "filesystem://" if RUN_DIR and not REDIS_URL else "memory://"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or _DEMO_BROKER)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
 # Without a broker, tasks run in-process (after commit, as `delay_on_commit` schedules them).
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL and not CELERY_BROKER_URL.startswith("filesystem://")
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -148,6 +165,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu's filesystem transport: one folder of message files, shared by web, worker and beat.
+    _BROKER_DIR = Path(
+        env("CELERY_FILESYSTEM_BROKER_DIR", default=str((RUN_DIR or BASE_DIR / ".run") / "broker"))
+    )
+    for _part in ("queue", "control"):
+        (_BROKER_DIR / _part).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_BROKER_DIR / "queue"),
+        "data_folder_out": str(_BROKER_DIR / "queue"),
+        "control_folder": str(_BROKER_DIR / "control"),
+        "store_processed": False,
+        "polling_interval": 0.5,
+    }
+# For a demo or a test that cannot wait for the clock: every scheduled task runs every N seconds.
+BEAT_EVERY_SECONDS = env.int("PORTAL_BEAT_EVERY_SECONDS", default=0)
 # The beat schedule lives here so that it is reviewed with the code; apps add their entries.
 CELERY_BEAT_SCHEDULE = {
     "portal-heartbeat": {
@@ -324,6 +357,10 @@ EMAIL_BACKEND = env(
     if env("EMAIL_HOST", default="")
     else "django.core.mail.backends.console.EmailBackend",
 )
+if RUN_DIR and not env("EMAIL_HOST", default="") and not env("DJANGO_EMAIL_BACKEND", default=""):
+    # The demo writes every e-mail, from the web process and the worker alike, as a file in .run/mail/.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(RUN_DIR / "mail")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
@@ -443,3 +480,9 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+if BEAT_EVERY_SECONDS:
+    # PORTAL_BEAT_EVERY_SECONDS: a demo or test sees every scheduled task run without waiting for its hour.
+    CELERY_BEAT_SCHEDULE = {
+        name: {**entry, "schedule": float(BEAT_EVERY_SECONDS)} for name, entry in CELERY_BEAT_SCHEDULE.items()
+    }

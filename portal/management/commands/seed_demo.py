@@ -15,7 +15,18 @@ from django.db import transaction
 class Command(BaseCommand):
     help = "Create (or update) the demo pages and one account per role. Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="Apply migrations first, in the same process (`make run` saves a start-up this way).",
+        )
+
     def handle(self, *args, **options):
+        if options["migrate"]:
+            from django.core.management import call_command
+
+            call_command("migrate", interactive=False, verbosity=0)
         self.demo_passwords: dict[str, str] = {}
         for config in apps.get_app_configs():
             try:
