@@ -132,7 +132,14 @@ REDIS_URL = env("REDIS_URL", default="")
 # the demo (a reminder, a digest, an export, an e-mail) happens as in production, with no server.
 RUN_DIR = Path(env("PORTAL_RUN_DIR")).resolve() if env("PORTAL_RUN_DIR", default="") else None
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "portal.cache_backends.RedisCache", "LOCATION": REDIS_URL}}
+    # An unreachable Redis is a cache miss (portal.cache_backends.TolerantRedisCache), found out fast.
+    CACHES = {
+        "default": {
+            "BACKEND": "portal.cache_backends.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
 elif RUN_DIR:
     CACHES = {
         "default": {
@@ -142,6 +149,8 @@ elif RUN_DIR:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database (read through the cache when it answers): a Redis outage logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Anonymous visitors get public pages from the cache for up to this many seconds (0 switches it off;
 # off by default while DEBUG is on, so that template edits show at once); any change to published
 # content invalidates them at once. See portal/caching.py.

@@ -50,8 +50,15 @@ def _check_worker() -> str:
 @never_cache
 @require_GET
 def health(request):
-    """JSON state of the database, Redis and the worker: 200 when all that is configured answers."""
+    """JSON state of the database, Redis and the worker.
+
+    200 "ok" when all that is configured answers; 200 "degraded" (naming what fails) when the database
+    answers but Redis or the worker does not, since pages are still served and notifications wait in the
+    outbox; 503 "error" only when the database does not answer.
+    """
     checks = {"database": _check_database(), "redis": _check_redis()}
     checks["worker"] = _check_worker() if checks["redis"] != "error" else "error"
-    healthy = all(state in ("ok", "not configured") for state in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    failing = [name for name, state in checks.items() if state not in ("ok", "not configured")]
+    if checks["database"] != "ok":
+        return JsonResponse({"status": "error", "failing": failing, **checks}, status=503)
+    return JsonResponse({"status": "degraded" if failing else "ok", "failing": failing, **checks}, status=200)

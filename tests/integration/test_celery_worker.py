@@ -36,5 +36,5 @@ def test_heartbeat_writes_the_shared_cache(worker):
 def test_health_is_ok_with_a_worker(worker, client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     response = client.get("/health/")
-    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok", "worker": "ok"}
+    assert response.json() == {"status": "ok", "failing": [], "database": "ok", "redis": "ok", "worker": "ok"}
     assert response.status_code == 200
