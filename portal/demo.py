@@ -111,7 +111,7 @@ ABOUT = {
             ),
             _heading("Vad gör gruppen?"),
             _list(
-                "Lämnar remissvar på utkast till aktiviteter i handlingsplanen.",
+                "Lämnar samrådssvar på utkast till aktiviteter i handlingsplanen.",
                 "Träffas regelbundet, med dagordning och protokoll här i portalen.",
                 "Delar erfarenheter av rasism som invånare berättar om.",
             ),
@@ -177,7 +177,7 @@ ACTION_PLAN = {
                 "Medarbetare och chefer i staden ska känna igen rasism, även den som är inbyggd i rutiner "
                 "och strukturer, och veta vad de kan göra åt den.",
             ),
-            _heading("2. Barn och unga ska inte utsättas för rasism", "h3"),
+            _heading("2. Förebygga rasism mot barn och unga", "h3"),
             _text(
                 "Rasism drabbar barn redan tidigt, i skolan, på nätet och i det offentliga rummet. "
                 "Stadens verksamheter för barn och unga ska förebygga det och agera när det händer.",
@@ -210,7 +210,7 @@ ACTION_PLAN = {
                 "City staff and managers should recognise racism, including the kind built into routines "
                 "and structures, and know what they can do about it.",
             ),
-            _heading("2. Children and young people should not be exposed to racism", "h3"),
+            _heading("2. Preventing racism against children and young people", "h3"),
             _text(
                 "Racism reaches children early: at school, online and in public spaces. The city's "
                 "services for children and young people should prevent it and act when it happens.",
@@ -304,7 +304,7 @@ NEWS = [
     {
         "date": datetime.date(2026, 10, 27),
         "sv": {
-            "title": "Första remissen: kunskapshöjande insatser för stadens medarbetare",
+            "title": "Första samrådet: kunskapshöjande insatser för stadens medarbetare",
             "slug": "forsta-remissen",
             "intro": (
                 "Staden vill ha synpunkter på ett utkast till "
@@ -313,7 +313,7 @@ NEWS = [
             "body": _stream(
                 _text(
                     "Utkastet hör till handlingsplanens första utvecklingsområde. Organisationerna i "
-                    "referensgruppen kan kommentera varje avsnitt och lämna ett samlat remissvar.",
+                    "referensgruppen kan kommentera varje avsnitt och lämna ett samlat samrådssvar.",
                 ),
             ),
         },
@@ -433,11 +433,11 @@ def _privacy_sv(pages):
             "medlemmar och vem som är administratör. Staden behöver uppgifterna för att godkänna "
             "organisationer och veta vem som företräder dem.",
         ),
-        _heading("Kommentarer och remissvar", "h3"),
+        _heading("Kommentarer och samrådssvar", "h3"),
         _text(
-            "Det du skriver i kommentarer och i din organisations remissvar. Ett remissvar som har "
+            "Det du skriver i kommentarer och i din organisations samrådssvar. Ett samrådssvar som har "
             "skickats in är en allmän handling hos staden. Det finns kvar även om du tar bort ditt konto, "
-            "och portalen tar aldrig bort inskickade remissvar eller godkända protokoll. Om du tar bort "
+            "och portalen tar aldrig bort inskickade samrådssvar eller godkända protokoll. Om du tar bort "
             "ditt konto ersätts ditt namn med ”Borttagen användare” och organisationens namn står kvar.",
         ),
         _heading("Möten", "h3"),
@@ -460,17 +460,17 @@ def _privacy_sv(pages):
         _text(
             "<p><strong>Skriv inte känsliga uppgifter.</strong> Vi ber aldrig om uppgifter om etniskt "
             "ursprung, religion eller hälsa. Skriv inte sådana uppgifter om dig själv eller om andra "
-            "namngivna personer i kommentarer, remissvar eller meddelanden.</p>",
+            "namngivna personer i kommentarer, samrådssvar eller meddelanden.</p>",
         ),
         _heading("Rättslig grund"),
         _list(
             "<strong>Allmänt intresse:</strong> att staden samverkar med civilsamhället enligt stadens "
             "handlingsplan mot rasism är en uppgift av allmänt intresse. Det gäller konton, organisationer, "
-            "kommentarer, remissvar, möten och notiser.",
+            "kommentarer, samrådssvar, möten och notiser.",
             "<strong>Samtycke:</strong> en organisation visas i den offentliga förteckningen bara om "
             "den har samtyckt till det. Samtycket kan tas tillbaka när som helst i organisationens "
             "inställningar.",
-            "<strong>Allmänna handlingar:</strong> inskickade remissvar och godkända protokoll bevaras "
+            "<strong>Allmänna handlingar:</strong> inskickade samrådssvar och godkända protokoll bevaras "
             "enligt offentlighets- och sekretesslagen och arkivlagen.",
         ),
         _heading("Hur länge vi sparar uppgifterna"),
@@ -483,7 +483,7 @@ def _privacy_sv(pages):
             "dagar.",
             f"Inloggningsloggen och loggen över skickad e-post: {r['logs']} månader.",
             f"Lästa meddelanden i inkorgen: {r['read']} månader.",
-            "Inskickade remissvar och godkända protokoll: tas aldrig bort av portalen (allmänna handlingar).",
+            "Inskickade samrådssvar och godkända protokoll: tas aldrig bort av portalen (allmänna handlingar).",
         ),
         _heading("Dina rättigheter"),
         _list(
@@ -491,7 +491,7 @@ def _privacy_sv(pages):
             f"sparar om dig. Filen finns kvar i {r['export']} dagar.",
             "<strong>Rätta:</strong> du ändrar namn och e-postadress i ditt konto. Annat rättar vi om du "
             "hör av dig.",
-            "<strong>Radera:</strong> du kan ta bort ditt konto under Mina uppgifter. Remissvar som har "
+            "<strong>Radera:</strong> du kan ta bort ditt konto under Mina uppgifter. Samrådssvar som har "
             "skickats in finns kvar, utan ditt namn.",
             "<strong>Klaga:</strong> om du tycker att vi behandlar dina uppgifter fel kan du klaga hos "
             'Integritetsskyddsmyndigheten (IMY), <a href="https://www.imy.se">imy.se</a>.',
@@ -662,7 +662,7 @@ ACCESSIBILITY = {
             _heading("Innehåll som inte är tillgängligt", "h3"),
             _list(
                 "PDF-filer som portalen skapar, till exempel mötesprotokoll och sammanställningar av "
-                "remissvar, är inte taggade. En skärmläsare kan därför ha svårt att följa rubriker och "
+                "samrådssvar, är inte taggade. En skärmläsare kan därför ha svårt att följa rubriker och "
                 "tabeller i dem (WCAG 1.3.1). Samma innehåll finns som vanliga webbsidor i portalen. Vi "
                 "planerar att rätta detta under 2027.",
                 "Dokument som staden bifogar till samråd och möten kan sakna rubrikstruktur eller "
@@ -676,7 +676,7 @@ ACCESSIBILITY = {
             ),
             _heading("Innehåll som inte omfattas av lagen", "h3"),
             _text(
-                "Filer som organisationer själva laddar upp, till exempel en PDF-fil till ett remissvar, "
+                "Filer som organisationer själva laddar upp, till exempel en PDF-fil till ett samrådssvar, "
                 "är innehåll från tredje part som staden varken har tagit fram eller styr över. Sådant "
                 "innehåll omfattas inte av lagen (9 §). Vi ber organisationerna att ladda upp tillgängliga "
                 "dokument och hjälper gärna till.",

@@ -12,7 +12,7 @@ def test_page_explains_and_asks_for_password_and_confirmation(client):
     client.force_login(UserFactory())
     html = client.get(URL).content.decode()
     assert "<h1>Radera ditt konto</h1>" in html
-    assert "Remissvar som din organisation har lämnat finns kvar oförändrade" in html
+    assert "Samrådssvar som din organisation har lämnat finns kvar oförändrade" in html
     assert 'name="password"' in html and 'name="confirm"' in html
     html = client.get("/en" + URL).content.decode()
     assert "<h1>Delete your account</h1>" in html
