@@ -483,7 +483,8 @@ def _privacy_sv(pages):
             "dagar.",
             f"Inloggningsloggen och loggen över skickad e-post: {r['logs']} månader.",
             f"Lästa meddelanden i inkorgen: {r['read']} månader.",
-            "Inskickade samrådssvar och godkända protokoll: tas aldrig bort av portalen (allmänna handlingar).",
+            "Inskickade samrådssvar och godkända protokoll: tas aldrig bort av portalen "
+            "(allmänna handlingar).",
         ),
         _heading("Dina rättigheter"),
         _list(
