@@ -217,9 +217,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    # Also queues at once what could not be handed to the broker (Redis was down); a worker asks for
+    # the same each time it reconnects (portal/celery.py).
     "notifications-requeue-stale": {
         "task": "notifications.requeue_stale",
-        "schedule": crontab(minute="*/5"),
+        "schedule": 60.0,
     },
     "notifications-daily-digest": {
         "task": "notifications.send_digests",
