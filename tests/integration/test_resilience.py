@@ -279,10 +279,11 @@ def test_redis_stopped_for_30_seconds_under_load(portal_on, private_redis, sink,
         thread.start()
     try:
         assert wait_for(lambda: len(written) >= 2, timeout=30)
+        written_before = len(written)
         private_redis.stop()
         down_at = time.monotonic()
         stop.wait(30)  # the outage itself, under the request stream
-        written_in_outage = len(written)
+        written_in_outage = len(written) - written_before
         private_redis.start()
         back_at = time.monotonic()
         stop.wait(3)  # a few more requests after Redis's return
@@ -301,7 +302,7 @@ def test_redis_stopped_for_30_seconds_under_load(portal_on, private_redis, sink,
     print(
         f"\nRedis down {back_at - down_at:.1f} s: {len(ok)}/{len(reads_done)} reads answered 2xx/3xx "
         f"({100 * len(ok) / len(reads_done):.2f} %), writes {len(writes)} (statuses {Counter(writes)}, "
-        f"{written_in_outage} before Redis returned), stored {len(stored)}, "
+        f"{written_in_outage} during the outage), stored {len(stored)}, "
         f"e-mails {sink.recipients().count(author.email)}/{len(written)} "
         f"{f'all within {delay:.1f} s of the return' if delivered else 'NOT all within 60 s'}, "
         f"worker {'running' if worker.alive() else 'EXITED'}"
