@@ -135,7 +135,8 @@ class Delivery(models.Model):
     contact address) no user but a plain `address`, with the organisation and the language to write
     in. The unique constraints on (event, object, recipient, channel) and on (event, object, address,
     channel) make a second `notify()` for the same event a no-op, and the claim in
-    `services.delivery_send` (a row lock on a pending row) makes a second task run a no-op.
+    `services._send_chunk` (a committed conditional update pending → sending, made just before the
+    message is committed to the mail server) makes a second task run a no-op.
     """
 
     class Channel(models.TextChoices):
@@ -143,6 +144,9 @@ class Delivery(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        # Claimed by a sender at the moment the message is committed to the mail server, and not yet
+        # recorded: never sent again (see `services._send_chunk`).
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
@@ -171,6 +175,9 @@ class Delivery(models.Model):
     # pending rows whose time is long past.
     queued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Who claimed the delivery for sending, and when (host:pid), for the status "sending".
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True, default="")
     digest_run = models.ForeignKey(
         "DigestRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
     )

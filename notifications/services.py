@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import queue
+import re
 import smtplib
+import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.mail.message import sanitize_address
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
@@ -39,6 +44,9 @@ logger = logging.getLogger(__name__)
 # queue the rows again later.
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 _CHUNK = 500
+# A claim ("sending") older than this belongs to a sender that died; no live sender holds one longer
+# than a chunk takes (at most the task's time limit).
+CLAIM_EXPIRES_MINUTES = 10
 
 
 def _chunks(items: list, size: int):
@@ -418,6 +426,17 @@ def outbox_expand(*, outbox_id: int) -> NotifyResult | None:
         return result
 
 
+def _due_for_the_sweeper(model, ids: list[int]) -> None:
+    """Marks rows that could not be handed to the broker as long past due, so that the next sweep
+    (every minute, or a worker reconnecting) queues them, instead of the one after the usual delay."""
+    stale = timezone.now() - timedelta(minutes=settings.NOTIFICATIONS_REQUEUE_AFTER_MINUTES, seconds=1)
+    try:
+        for chunk in _chunks(list(ids), _CHUNK):
+            model.objects.filter(pk__in=chunk, status="pending").update(queued_at=stale)
+    except Exception:  # the rows keep their time; the sweeper only takes them a little later
+        logger.exception("Could not mark %d %s row(s) for the sweeper", len(ids), model.__name__)
+
+
 def enqueue_outbox(outbox_ids: list[int]) -> bool:
     """Hands deferred events to the broker after commit; a broker that is down is logged, and the
     sweeper expands the rows later."""
@@ -430,6 +449,7 @@ def enqueue_outbox(outbox_ids: list[int]) -> bool:
         logger.exception(
             "Could not queue %d notification event(s); the sweeper will expand them later.", len(outbox_ids)
         )
+        _due_for_the_sweeper(Outbox, outbox_ids)
         return False
     return True
 
@@ -454,6 +474,7 @@ def enqueue_deliveries(delivery_ids: list[int]) -> bool:
             "and will be queued again by the sweeper.",
             len(delivery_ids),
         )
+        _due_for_the_sweeper(Delivery, delivery_ids)
         return False
     return True
 
@@ -466,6 +487,7 @@ def enqueue_digest_runs(run_ids: list[int]) -> bool:
             tasks.send_digest.apply_async((run_id,), retry_policy=PUBLISH_RETRY_POLICY)
     except Exception:
         logger.exception("Could not queue %d digest(s); the sweeper will queue them again.", len(run_ids))
+        _due_for_the_sweeper(DigestRun, run_ids)
         return False
     return True
 
@@ -627,16 +649,119 @@ def send_chunk_size() -> int:
     return max(1, getattr(settings, "NOTIFICATIONS_SEND_CHUNK", 20))
 
 
-def _mark(ids: list[int], **fields) -> None:
-    if ids:
-        Delivery.objects.filter(pk__in=ids).update(**fields)
+def _claim_token() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def _claimer(pk: int):
+    """The claim of one pending delivery: a conditional update pending → sending, committed at once
+    (outside any transaction of the sender), so that exactly one run sends it, however many runs
+    there are, at once or later. Returns a callable that answers whether this run got it."""
+
+    def claim() -> bool:
+        return bool(
+            Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
+                status=Delivery.Status.SENDING, claimed_at=timezone.now(), claimed_by=_claim_token()
+            )
+        )
+
+    return claim
+
+
+def _drop_smtp(backend) -> None:
+    """Closes an SMTP connection without QUIT: in the middle of DATA, the server then discards the
+    message instead of delivering it."""
+    try:
+        backend.connection.close()
+    except Exception:  # already broken
+        pass
+    backend.connection = None
+
+
+def _smtp_send(backend, email_message, claim) -> bool:
+    """Django's `EmailBackend._send` with the claim taken at the last possible moment: the envelope
+    and the whole message are transmitted first, then `claim()` runs, and only then the final
+    "<CRLF>.<CRLF>" that commits the server to deliver. A run that loses the claim drops the
+    connection, so the server discards its copy. A worker killed before the claim leaves the row
+    pending (sent by the next run); one killed after it leaves the row "sending", and the message
+    has reached the server (the final dot is in the socket's buffer, which the kernel still sends)."""
+    smtp = backend.connection
+    encoding = email_message.encoding or settings.DEFAULT_CHARSET
+    from_email = sanitize_address(email_message.from_email, encoding)
+    recipients = [sanitize_address(addr, encoding) for addr in email_message.recipients()]
+    data = email_message.message().as_bytes(linesep="\r\n")
+    smtp.ehlo_or_helo_if_needed()
+    options = [f"size={len(data)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+    code, response = smtp.mail(from_email, options)
+    if code != 250:
+        _drop_smtp(backend) if code == 421 else smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, response, from_email)
+    refused = {}
+    for recipient in recipients:
+        code, response = smtp.rcpt(recipient, [])
+        if code not in (250, 251):
+            refused[recipient] = (code, response)
+            if code == 421:
+                _drop_smtp(backend)
+                raise smtplib.SMTPRecipientsRefused(refused)
+    if len(refused) == len(recipients):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    smtp.putcmd("data")
+    code, response = smtp.getreply()
+    if code != 354:
+        _drop_smtp(backend) if code == 421 else smtp.rset()
+        raise smtplib.SMTPDataError(code, response)
+    try:
+        body = re.sub(rb"(?m)^\.", b"..", data)
+        if body[-2:] != b"\r\n":
+            body += b"\r\n"
+        smtp.send(body)
+        if not claim():
+            _drop_smtp(backend)
+            return False
+        smtp.send(b".\r\n")
+    except BaseException:
+        _drop_smtp(backend)
+        raise
+    code, response = smtp.getreply()
+    if code != 250:
+        if code == 421:
+            _drop_smtp(backend)
+        raise smtplib.SMTPDataError(code, response)
+    return True
+
+
+def send_claimed(message, claim) -> bool:
+    """Sends one message if `claim()` succeeds; False (nothing sent) when another run has it.
+
+    Over SMTP the claim is taken just before the server is committed (see `_smtp_send`); with
+    another backend (an e-mail provider's API, the console, files) just before handing it over, so
+    a worker killed during that call leaves a claimed message that may or may not have gone.
+    """
+    from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+
+    backend = message.get_connection()
+    if not isinstance(backend, SMTPBackend) or not message.recipients():
+        if not claim():
+            return False
+        message.send()
+        return True
+    with backend._lock:
+        opened = backend.open()
+        try:
+            return _smtp_send(backend, message, claim)
+        finally:
+            if opened:
+                backend.close()
 
 
 class ParallelSender:
     """Sends messages over several SMTP connections at once, one per thread.
 
     Sending is mostly waiting for the mail server (four round trips per message); a few
-    connections in parallel hide that wait, while rendering and every database write stay in the
+    connections in parallel hide that wait, while rendering and every database write (the claims
+    too: a thread asks the calling thread for its claim and waits for the answer) stay in the
     calling thread. The threads touch no database connection.
     """
 
@@ -647,12 +772,24 @@ class ParallelSender:
         self._local = threading.local()
         self._connections: list = []
         self._lock = threading.Lock()
+        self._claims: queue.Queue = queue.Queue()
         # Once the mail server fails, the other messages fail at once instead of each waiting for
         # its own timeout.
         self._broken: BaseException | None = None
         self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="notifications-smtp")
 
-    def _send(self, message) -> None:
+    def _claim_from_caller(self, claim):
+        def ask() -> bool:
+            reply: dict = {"done": threading.Event()}
+            self._claims.put((claim, reply))
+            reply["done"].wait()
+            if "error" in reply:
+                raise reply["error"]
+            return reply["value"]
+
+        return ask
+
+    def _send(self, message, claim) -> bool:
         from django.core.mail import get_connection
 
         if self._broken is not None:
@@ -666,19 +803,36 @@ class ParallelSender:
                 connection.open()
                 self._local.connection = connection
             message.connection = connection
-            message.send()
+            return send_claimed(message, claim)
         except _transient_errors() as exc:
             if not isinstance(exc, _permanent_errors()):
                 self._broken = exc
             raise
 
-    def send_all(self, messages: list) -> list[BaseException | None]:
-        futures = [self._executor.submit(self._send, message) for message in messages]
-        results: list[BaseException | None] = []
+    def send_all(self, items: list) -> list:
+        """Sends (message, claim) pairs; returns per message True (sent), False (claimed by another
+        run, not sent) or the exception."""
+        futures = [
+            self._executor.submit(self._send, message, self._claim_from_caller(claim))
+            for message, claim in items
+        ]
+        waiting = set(futures)
+        while waiting:
+            try:
+                claim, reply = self._claims.get(timeout=0.02)
+            except queue.Empty:
+                waiting = {future for future in waiting if not future.done()}
+                continue
+            try:
+                reply["value"] = claim()
+            except Exception as exc:
+                reply["error"] = exc
+            finally:
+                reply["done"].set()
+        results: list = []
         for future in futures:
             try:
-                future.result()
-                results.append(None)
+                results.append(future.result())
             except Exception as exc:
                 results.append(exc)
         return results
@@ -695,104 +849,117 @@ class ParallelSender:
 def _send_chunk(
     chunk: list[Delivery], data: _BatchData, connection, outcomes: list, sender: ParallelSender | None = None
 ) -> bool:
-    """Claims, sends and marks one chunk of deliveries in one transaction; False when a transient
-    error asks for a retry (the rows not handled are left pending).
+    """Sends one chunk of deliveries, each claimed before it is sent and recorded after; False when
+    a transient error asks for a retry (the rows not handled are left pending).
 
-    The claim is a row lock (`SELECT ... FOR UPDATE SKIP LOCKED`) on the chunk's pending rows, held
-    until they are marked sent with one UPDATE at commit. A second run skips the locked rows or finds
-    them sent, so a task run twice (or by two workers) sends once. A worker that dies mid-chunk rolls
-    the chunk back to pending: those messages (at most NOTIFICATIONS_SEND_CHUNK, default 20, that
-    had already reached the mail server) are sent again by the next run, with the same Message-ID
-    so a receiving system can fold them. This is the trade-off for sending many messages per
-    round trip to the database; a chunk of 1 gives the strict one-message window.
+    The claim is a committed conditional update pending → sending per message (see `_claimer`),
+    taken over SMTP only once the whole message has reached the server and just before the final
+    dot that commits it (see `_smtp_send`). A second run of the same task (a redelivery after a
+    worker was killed, the sweeper, two workers at once) finds the row claimed or sent and sends
+    nothing; a worker killed before the claim leaves the row pending for the next run. So nothing
+    is sent twice and nothing is lost. The rows sent are marked sent at the end of the chunk with
+    one UPDATE; a row a dead worker left "sending" is marked sent by the sweeper.
     """
-    with transaction.atomic():
-        claimed = dict(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=[row.pk for row in chunk], status=Delivery.Status.PENDING)
-            .values_list("pk", "attempts")
+    fresh = dict(
+        Delivery.objects.filter(pk__in=[row.pk for row in chunk], status=Delivery.Status.PENDING).values_list(
+            "pk", "attempts"
         )
-        sent: list[int] = []
-        skipped: dict[str, list[int]] = {}
-        ready: list[tuple[Delivery, object]] = []
-        try:
-            for row in chunk:
-                if row.pk not in claimed:
-                    outcomes.append((row.pk, SendOutcome("not-pending")))
-                    continue
-                row.attempts = claimed[row.pk]
-                event_type = registry.get(row.event) if registry.is_registered(row.event) else None
-                reason = _skip_reason(row, event_type, data)
-                if reason:
-                    skipped.setdefault(reason, []).append(row.pk)
-                    logger.info("Delivery %s skipped: %s", row.pk, reason)
-                    outcomes.append((row.pk, SendOutcome("skipped")))
-                    continue
-                source = row.notification or row.outbox
+    )
+    sent: list[int] = []
+    skipped: dict[str, list[int]] = {}
+    ready: list[tuple[Delivery, object]] = []
+    try:
+        for row in chunk:
+            if row.pk not in fresh:
+                outcomes.append((row.pk, SendOutcome("not-pending")))
+                continue
+            row.attempts = fresh[row.pk]
+            event_type = registry.get(row.event) if registry.is_registered(row.event) else None
+            reason = _skip_reason(row, event_type, data)
+            if reason:
+                skipped.setdefault(reason, []).append(row.pk)
+                logger.info("Delivery %s skipped: %s", row.pk, reason)
+                outcomes.append((row.pk, SendOutcome("skipped")))
+                continue
+            source = row.notification or row.outbox
+            try:
+                message = emails.build_event_email(
+                    delivery=row,
+                    event_type=event_type,
+                    obj=data.objects[(row.content_type_id, row.object_id)],
+                    actor=source.actor if source else None,
+                    recipient=_recipient_for(row, data),
+                    context=source.context if source else {},
+                    connection=connection,
+                    shared=data.rendered,
+                )
+            except Exception as exc:
+                logger.exception("Delivery %s: the e-mail could not be rendered", row.pk)
+                _mark_pending(
+                    [row.pk],
+                    status=Delivery.Status.FAILED,
+                    attempts=row.attempts + 1,
+                    last_error=f"render: {type(exc).__name__}: {exc}"[:2000],
+                )
+                outcomes.append((row.pk, SendOutcome("failed")))
+                continue
+            ready.append((row, message))
+        if sender is not None and len(ready) > 1:
+            results = sender.send_all([(message, _claimer(row.pk)) for row, message in ready])
+        else:
+            results = []
+            for row, message in ready:
                 try:
-                    message = emails.build_event_email(
-                        delivery=row,
-                        event_type=event_type,
-                        obj=data.objects[(row.content_type_id, row.object_id)],
-                        actor=source.actor if source else None,
-                        recipient=_recipient_for(row, data),
-                        context=source.context if source else {},
-                        connection=connection,
-                        shared=data.rendered,
-                    )
+                    results.append(send_claimed(message, _claimer(row.pk)))
                 except Exception as exc:
-                    logger.exception("Delivery %s: the e-mail could not be rendered", row.pk)
-                    _mark(
-                        [row.pk],
-                        status=Delivery.Status.FAILED,
-                        attempts=row.attempts + 1,
-                        last_error=f"render: {type(exc).__name__}: {exc}"[:2000],
-                    )
-                    outcomes.append((row.pk, SendOutcome("failed")))
-                    continue
-                ready.append((row, message))
-            if sender is not None and len(ready) > 1:
-                errors = sender.send_all([message for _row, message in ready])
-            else:
-                errors = []
-                for _row, message in ready:
-                    try:
-                        message.send()
-                        errors.append(None)
-                    except Exception as exc:
-                        errors.append(exc)
-                        if isinstance(exc, _transient_errors()) and not isinstance(exc, _permanent_errors()):
-                            break  # the mail server is unwell: leave the rest for the retry
-            complete = True
-            for (row, _message), exc in zip(ready, errors, strict=False):
-                if exc is None:
-                    sent.append(row.pk)
-                    outcomes.append((row.pk, SendOutcome("sent")))
-                elif isinstance(exc, _transient_errors()):
-                    outcome = _record_send_error(row, exc, label="Delivery")
-                    outcomes.append((row.pk, outcome))
-                    complete = complete and outcome.retry_in is None
-                else:  # e.g. a malformed header: this message can never go
-                    logger.error("Delivery %s could not be sent: %r", row.pk, exc)
-                    _mark(
-                        [row.pk],
-                        status=Delivery.Status.FAILED,
-                        attempts=row.attempts + 1,
-                        last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                    )
-                    outcomes.append((row.pk, SendOutcome("failed")))
-            return complete and len(errors) == len(ready)
-        finally:
-            # Whatever reached the mail server is recorded, also when another message failed.
-            _mark(
-                sent,
-                status=Delivery.Status.SENT,
-                attempts=F("attempts") + 1,
-                sent_at=timezone.now(),
-                last_error="",
+                    results.append(exc)
+                    if isinstance(exc, _transient_errors()) and not isinstance(exc, _permanent_errors()):
+                        break  # the mail server is unwell: leave the rest for the retry
+        complete = True
+        for (row, _message), result in zip(ready, results, strict=False):
+            if result is True:
+                sent.append(row.pk)
+                outcomes.append((row.pk, SendOutcome("sent")))
+            elif result is False:
+                outcomes.append((row.pk, SendOutcome("not-pending")))
+            elif isinstance(result, _transient_errors()):
+                _unclaim(row.pk)
+                outcome = _record_send_error(row, result, label="Delivery")
+                outcomes.append((row.pk, outcome))
+                complete = complete and outcome.retry_in is None
+            else:  # e.g. a malformed header: this message can never go
+                logger.error("Delivery %s could not be sent: %r", row.pk, result)
+                _unclaim(row.pk)
+                _mark_pending(
+                    [row.pk],
+                    status=Delivery.Status.FAILED,
+                    attempts=row.attempts + 1,
+                    last_error=f"{type(result).__name__}: {result}"[:2000],
+                )
+                outcomes.append((row.pk, SendOutcome("failed")))
+        return complete and len(results) == len(ready)
+    finally:
+        # Whatever reached the mail server is recorded, also when another message failed.
+        if sent:
+            Delivery.objects.filter(pk__in=sent, status=Delivery.Status.SENDING).update(
+                status=Delivery.Status.SENT, attempts=F("attempts") + 1, sent_at=timezone.now(), last_error=""
             )
-            for reason, ids in skipped.items():
-                _mark(ids, status=Delivery.Status.SKIPPED, last_error=reason)
+        for reason, ids in skipped.items():
+            _mark_pending(ids, status=Delivery.Status.SKIPPED, last_error=reason)
+
+
+def _mark_pending(ids: list[int], **fields) -> None:
+    """Changes rows that are still pending (a row another run claimed meanwhile is left alone)."""
+    if ids:
+        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.PENDING).update(**fields)
+
+
+def _unclaim(pk: int) -> None:
+    """Returns a claimed row to pending after the mail server refused or failed (nothing was
+    delivered): the error is then recorded on it like on any pending row."""
+    Delivery.objects.filter(pk=pk, status=Delivery.Status.SENDING, claimed_by=_claim_token()).update(
+        status=Delivery.Status.PENDING, claimed_at=None, claimed_by=""
+    )
 
 
 def deliveries_send(
@@ -803,7 +970,7 @@ def deliveries_send(
     The rows, their recipients, objects, preferences, suppressions and organisation settings are
     read with a few queries for the whole batch, the messages are sent over a few SMTP connections
     at once (NOTIFICATIONS_SMTP_CONNECTIONS, default 8; `connection` when that is 1 or `parallel` is
-    False), and the rows are claimed and marked sent a chunk at a time (see `_send_chunk`). A
+    False); each row is claimed just before it is sent and recorded after (see `_send_chunk`). A
     transient SMTP error counts an attempt on that row and ends the batch: the
     caller retries the rest later, so a dead mail server costs one timeout, not one per message. A
     template error or a permanent refusal fails the delivery at once; a deleted, inactive or
@@ -841,17 +1008,30 @@ def delivery_send(*, delivery_id: int, connection=None, objects: dict | None = N
     return outcomes.get(delivery_id, SendOutcome("not-pending"))
 
 
-def requeue_stale(*, now: datetime | None = None) -> tuple[int, int]:
+def requeue_stale(*, now: datetime | None = None, older_than: timedelta | None = None) -> tuple[int, int]:
     """Queues again the e-mails and digests still pending long after they were due.
 
     They were never handed to the broker (Redis was down at commit time) or the message was lost
-    (a worker died). Re-queuing something that is in fact being sent is harmless: the claim lets
-    only one run send. Deferred events (`Outbox` rows) whose expansion has not happened are
-    expanded here first, which queues their e-mails. Returns (deliveries, digests) queued by the
-    re-queue itself.
+    (a worker died, Redis restarted empty). Re-queuing something that is in fact being sent is
+    harmless: the claim lets only one run send. Deferred events (`Outbox` rows) whose expansion
+    has not happened are expanded here first, which queues their e-mails. `older_than` (default
+    NOTIFICATIONS_REQUEUE_AFTER_MINUTES) is how long past due a row must be; a worker that has just
+    (re)connected to the broker passes 0, so what was written while Redis was away goes out at once
+    (see `portal.celery.RequeueOnConnect`). Returns (deliveries, digests) queued by the re-queue itself.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(minutes=settings.NOTIFICATIONS_REQUEUE_AFTER_MINUTES)
+    if older_than is None:
+        older_than = timedelta(minutes=settings.NOTIFICATIONS_REQUEUE_AFTER_MINUTES)
+    cutoff = now - older_than
+    # A delivery claimed by a sender that then died (killed between the claim and the record) had
+    # reached the mail server (see `_smtp_send`): it is recorded as sent, never sent again.
+    abandoned = Delivery.objects.filter(
+        status=Delivery.Status.SENDING, claimed_at__lte=now - timedelta(minutes=CLAIM_EXPIRES_MINUTES)
+    ).update(
+        status=Delivery.Status.SENT, sent_at=F("claimed_at"), last_error="claimed by a sender that stopped"
+    )
+    if abandoned:
+        logger.warning("Recorded %d delivery(ies) claimed by a sender that stopped as sent", abandoned)
     stale_events = list(
         Outbox.objects.filter(status=Outbox.Status.PENDING, queued_at__lte=cutoff)
         .order_by("id")

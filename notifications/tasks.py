@@ -5,6 +5,7 @@ the same transaction, which is what makes `acks_late` (redelivery after a worker
 """
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.core.mail import get_connection
@@ -13,7 +14,9 @@ from notifications import services
 
 logger = logging.getLogger(__name__)
 
-_TASK_OPTIONS = {"acks_late": True, "ignore_result": True}
+# acks_late with reject_on_worker_lost: a task whose worker dies goes back to the queue (at once when
+# a pool process dies, after the broker's visibility timeout when the whole worker does).
+_TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
 
 @shared_task(name="notifications.send_delivery", bind=True, max_retries=None, **_TASK_OPTIONS)
@@ -93,9 +96,11 @@ def send_digests(frequency: str) -> int:
 
 
 @shared_task(name="notifications.requeue_stale", ignore_result=True)
-def requeue_stale() -> tuple[int, int]:
-    """Beat, every few minutes: queues again e-mail that is still pending long after it was due."""
-    return services.requeue_stale()
+def requeue_stale(older_than_seconds: int | None = None) -> tuple[int, int]:
+    """Beat, every minute: queues again e-mail that is still pending long after it was due. A worker
+    that (re)connects to the broker sends it with 0: everything pending is queued again at once."""
+    older_than = timedelta(seconds=older_than_seconds) if older_than_seconds is not None else None
+    return services.requeue_stale(older_than=older_than)
 
 
 @shared_task(name="notifications.purge_read", ignore_result=True)

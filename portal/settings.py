@@ -182,7 +182,28 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A worker that loses the broker keeps trying to reconnect, however long Redis is away (the default
+# gives up after 100 attempts and stops the worker).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task whose worker process dies (killed, out of memory) while running it goes back to the queue
+# (for the tasks with `acks_late`, e.g. the notifications'; they are safe to run twice).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Tasks running when the broker connection drops are left to finish (their e-mails are claimed and
+# recorded in the database); Celery 6 would cancel them, which could cut a send in half.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Redis has no acknowledgements: a message a worker took and did not acknowledge within
+# `visibility_timeout` seconds is handed to another worker. Short, so that a killed worker's tasks are
+# redelivered within a minute; portal.broker renews the messages a live worker still holds (running,
+# prefetched or waiting for a countdown) every `unacked_restore_interval` seconds, so long tasks and
+# retries are not redelivered while their worker lives. portal.broker also works around kombu's
+# fault that made a busy worker exit when Redis went away.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=40),
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "portal.broker:Transport"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu's filesystem transport: one folder of message files, shared by web, worker and beat.
     _BROKER_DIR = Path(
@@ -205,9 +226,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    # Also queues at once what could not be handed to the broker (Redis was down); a worker asks for
+    # the same each time it reconnects (portal/celery.py).
     "notifications-requeue-stale": {
         "task": "notifications.requeue_stale",
-        "schedule": crontab(minute="*/5"),
+        "schedule": 60.0,
     },
     "notifications-daily-digest": {
         "task": "notifications.send_digests",
