@@ -19,6 +19,8 @@ class Tombstone(models.Model):
     key = models.CharField(_("key"), max_length=80)
     created = models.DateTimeField(_("created"))
     deleted_at = models.DateTimeField(_("deleted"), default=timezone.now)
+    # Properties the schema requires even of a deleted object (an AgendaItem's `order`).
+    extra = models.JSONField(_("required properties"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("deleted object")

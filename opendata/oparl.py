@@ -16,9 +16,10 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, Callable
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -206,6 +207,7 @@ def tombstone(ctx: Context, kind: OParlType, stone: Tombstone) -> dict:
         "created": iso(stone.created),
         "modified": iso(stone.deleted_at),
         "deleted": True,
+        **stone.extra,
     }
 
 
@@ -470,7 +472,8 @@ def version_file(ctx: Context, version) -> dict:
         {
             "id": ctx.url("file", f"version-{version.pk}"),
             "type": type_url("File"),
-            "name": _("%(title)s, version %(number)s") % {"title": consultation.title, "number": version.number},
+            "name": _("%(title)s, version %(number)s")
+            % {"title": consultation.title, "number": version.number},
             "fileName": f"{consultation.slug}-v{version.number}.html",
             "mimeType": "text/html",
             "date": iso(timezone.localtime(version.created).date()),
@@ -514,7 +517,9 @@ def agenda_item(ctx: Context, item, *, embedded: bool = False) -> dict:
     }
     if not ctx.omit_internal:
         obj["auxiliaryFile"] = _item_files(ctx, item)
-    return _clean(_stamp(obj, item.created, max(item.modified, decision.modified) if decision else item.modified))
+    return _clean(
+        _stamp(obj, item.created, max(item.modified, decision.modified) if decision else item.modified)
+    )
 
 
 def _public_items_prefetch(to_attr="public_items"):
@@ -587,7 +592,9 @@ def meeting(ctx: Context, m) -> dict:
 
 def prepare_papers(qs):
     return qs.select_related("outcome").prefetch_related(
-        Prefetch("versions", queryset=selectors.public_versions().select_related("consultation").order_by("number")),
+        Prefetch(
+            "versions", queryset=selectors.public_versions().select_related("consultation").order_by("number")
+        ),
         "documents__document",
         "focus_areas",
         Prefetch(
@@ -707,7 +714,10 @@ def _types() -> dict[str, OParlType]:
 
     types = [
         OParlType(
-            "Body", "body", "bodies", [Source(serialize=body, items=lambda: [{"key": BODY_KEY, **_fixed()}], key_field="key")]
+            "Body",
+            "body",
+            "bodies",
+            [Source(serialize=body, items=lambda: [{"key": BODY_KEY, **_fixed()}], key_field="key")],
         ),
         OParlType(
             "LegislativeTerm",
@@ -728,7 +738,14 @@ def _types() -> dict[str, OParlType]:
             "Person",
             "person",
             "persons",
-            [Source(serialize=person, rows=selectors.public_persons, created="date_joined", modified="date_joined")],
+            [
+                Source(
+                    serialize=person,
+                    rows=selectors.public_persons,
+                    created="date_joined",
+                    modified="date_joined",
+                )
+            ],
         ),
         OParlType(
             "Membership",

@@ -14,7 +14,13 @@ from django.db.models import Q
 from wagtail.documents import get_document_model
 from wagtail.models import CollectionViewRestriction
 
-from consultations.models import BackgroundDocument, Comment, Consultation, ConsultationVersion, ResponseVersion
+from consultations.models import (
+    BackgroundDocument,
+    Comment,
+    Consultation,
+    ConsultationVersion,
+    ResponseVersion,
+)
 from meetings import selectors as meeting_selectors
 from meetings.models import AgendaItem, Decision, MeetingDocument, Minutes
 from organisations import selectors as organisation_selectors
@@ -70,9 +76,7 @@ def public_comments():
 def consultations_with_public_responses(now=None):
     """`can_read_submitted_responses` for a visitor: ended, and the responses were made public."""
     return (
-        public_consultations()
-        .ended(now)
-        .filter(responses_visibility=Consultation.ResponsesVisibility.PUBLIC)
+        public_consultations().ended(now).filter(responses_visibility=Consultation.ResponsesVisibility.PUBLIC)
     )
 
 
@@ -100,7 +104,11 @@ def public_documents():
     with a view restriction (Wagtail would not serve it)."""
     Document = get_document_model()
     uses = (
-        Q(pk__in=MeetingDocument.objects.filter(meeting__in=public_meetings().values("pk")).values("document"))
+        Q(
+            pk__in=MeetingDocument.objects.filter(meeting__in=public_meetings().values("pk")).values(
+                "document"
+            )
+        )
         | Q(
             pk__in=AgendaItem.documents.through.objects.filter(
                 agendaitem__in=public_agenda_items().values("pk")

@@ -11,13 +11,19 @@ from django.utils import timezone
 from . import selectors
 
 
-def _bury(entries, created):
+def _bury(entries, created, extra=None):
     from .models import Tombstone
 
     now = timezone.now()
     for oparl_type, key in entries:
         Tombstone.objects.update_or_create(
-            oparl_type=oparl_type, key=str(key), defaults={"created": created or now, "deleted_at": now}
+            oparl_type=oparl_type,
+            key=str(key),
+            defaults={
+                "created": created or now,
+                "deleted_at": now,
+                "extra": (extra or {}).get(oparl_type, {}),
+            },
         )
 
 
@@ -38,7 +44,8 @@ def _agenda_item(sender, instance, **kwargs):
         entries = [("AgendaItem", instance.pk)]
         if instance.consultation_id:
             entries.append(("Consultation", f"item-{instance.pk}"))
-        _bury(entries, instance.created)
+        order = instance.sort_order if instance.sort_order is not None else instance.pk
+        _bury(entries, instance.created, {"AgendaItem": {"order": order}})
 
 
 def _minutes(sender, instance, **kwargs):

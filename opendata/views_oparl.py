@@ -53,7 +53,9 @@ def _error(status: int, message: str, debug: str = "") -> HttpResponse:
     payload = {"type": oparl.type_url("Error"), "message": message}
     if debug:
         payload["debug"] = debug
-    return _cors(HttpResponse(_json_bytes(payload), status=status, content_type="application/json; charset=utf-8"))
+    return _cors(
+        HttpResponse(_json_bytes(payload), status=status, content_type="application/json; charset=utf-8")
+    )
 
 
 def _rate_limited(request) -> bool:
@@ -87,14 +89,17 @@ def oparl_endpoint(build):
             response = _error(429, _("Too many requests. Wait a minute and try again."))
             response["Retry-After"] = "60"
             return response
-        key = "opendata:oparl:v1:" + hashlib.sha256(
-            f"{generations()[0]}|{request.build_absolute_uri()}".encode()
-        ).hexdigest()
+        key = (
+            "opendata:oparl:v1:"
+            + hashlib.sha256(f"{generations()[0]}|{request.build_absolute_uri()}".encode()).hexdigest()
+        )
         entry = cache.get(key)
         if entry is None:
             try:
                 with oparl.language():
-                    payload = build(request, oparl.Context(request, omit_internal=_omit_internal(request)), **kwargs)
+                    payload = build(
+                        request, oparl.Context(request, omit_internal=_omit_internal(request)), **kwargs
+                    )
             except OParlError as exc:
                 return _error(exc.status, exc.message, exc.debug)
             except Http404:
@@ -154,7 +159,8 @@ def _parse_filters(request) -> dict:
         if value is None:
             raise OParlError(
                 400,
-                _("The filter %(name)s needs a date and time such as 2027-01-20T18:00:00+01:00.") % {"name": name},
+                _("The filter %(name)s needs a date and time such as 2027-01-20T18:00:00+01:00.")
+                % {"name": name},
                 f"{name}={raw!r} is not an ISO 8601 date-time",
             )
         if timezone.is_naive(value):
@@ -168,7 +174,9 @@ def _positive_int(request, name: str, default: int) -> int:
     if raw is None or raw == "":
         return default
     if not raw.isdigit() or int(raw) < 1:
-        raise OParlError(400, _("%(name)s must be a whole number of at least 1.") % {"name": name}, f"{name}={raw!r}")
+        raise OParlError(
+            400, _("%(name)s must be a whole number of at least 1.") % {"name": name}, f"{name}={raw!r}"
+        )
     return int(raw)
 
 
@@ -193,7 +201,7 @@ def object_list(request, ctx, list_path: str):
     if page_number > total_pages:
         raise OParlError(404, _("There is no such page."), f"page {page_number} of {total_pages}")
     offset, remaining, data = (page_number - 1) * per_page, per_page, []
-    for source, count in zip(sources, counts):
+    for source, count in zip(sources, counts, strict=True):
         if remaining <= 0:
             break
         if offset >= count:

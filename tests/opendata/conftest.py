@@ -83,12 +83,20 @@ def world(db):
     coord = coordinator(display_name="Sara Samordnare")
     w = World(coord=coord)
     org = OrganisationFactory(name="Föreningen Öppen")
-    hidden_org = OrganisationFactory(name="Föreningen Olistad", listed_publicly=False, listing_consent_at=None)
+    hidden_org = OrganisationFactory(
+        name="Föreningen Olistad", listed_publicly=False, listing_consent_at=None
+    )
     pending_org = OrganisationFactory(name="Föreningen Väntar", status="pending")
     member = MembershipFactory(organisation=org, user__display_name="Maja Medlemsson").user
     w.public.update(org=org, coord=coord)
     w.secret.update(hidden_org=hidden_org, pending_org=pending_org, member=member)
-    w.secret_texts += ["Föreningen Olistad", "Föreningen Väntar", "Maja Medlemsson", member.email, coord.email]
+    w.secret_texts += [
+        "Föreningen Olistad",
+        "Föreningen Väntar",
+        "Maja Medlemsson",
+        member.email,
+        coord.email,
+    ]
 
     # A public meeting, planned, with a public and a members-only item, each with a document.
     planned = MeetingFactory(title="Öppet möte", is_public=True)
@@ -96,9 +104,15 @@ def world(db):
     open_item.save()
     closed_item = AgendaItem(meeting=planned, title="Sluten punkt om ekonomi", sort_order=1, is_public=False)
     closed_item.save()
-    open_doc, closed_doc, meeting_doc = document("oppet-underlag"), document("slutet-underlag"), document("kallelse")
+    open_doc, closed_doc, meeting_doc = (
+        document("oppet-underlag"),
+        document("slutet-underlag"),
+        document("kallelse"),
+    )
     open_item.documents.add(open_doc)
     closed_item.documents.add(closed_doc)
+    open_item.save()  # a ParentalManyToManyField is written on save
+    closed_item.save()
     MeetingDocument.objects.create(meeting=planned, document=meeting_doc, sort_order=0)
     w.public.update(planned=planned, open_item=open_item, open_doc=open_doc, meeting_doc=meeting_doc)
     w.secret.update(closed_item=closed_item, closed_doc=closed_doc)
@@ -159,7 +173,9 @@ def world(db):
     concluded.refresh_from_db()
     draft = ConsultationFactory(title="Hemligt utkast", published_at=None, sections=1)
     AgendaItem.objects.filter(pk=w.public["held_item"].pk).update(consultation=concluded)
-    draft_item = AgendaItem(meeting=planned, title="Punkt om utkast", sort_order=2, is_public=True, consultation=draft)
+    draft_item = AgendaItem(
+        meeting=planned, title="Punkt om utkast", sort_order=2, is_public=True, consultation=draft
+    )
     draft_item.save()
     w.public.update(concluded=concluded, draft_item=draft_item)
     w.secret.update(draft=draft)

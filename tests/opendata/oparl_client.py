@@ -30,7 +30,9 @@ LIST_SCHEMA = {
         },
         "links": {
             "type": "object",
-            "properties": {k: {"type": "string", "format": "url"} for k in ("first", "prev", "self", "next", "last")},
+            "properties": {
+                k: {"type": "string", "format": "url"} for k in ("first", "prev", "self", "next", "last")
+            },
         },
     },
 }
@@ -72,7 +74,8 @@ def _as_refs(node):
 def validators(schema_dir: str) -> dict:
     schemas = {p.name: _as_refs(json.loads(p.read_text())) for p in Path(schema_dir).glob("*.json")}
     registry = Registry().with_resources(
-        (name, Resource.from_contents(schema, default_specification=DRAFT202012)) for name, schema in schemas.items()
+        (name, Resource.from_contents(schema, default_specification=DRAFT202012))
+        for name, schema in schemas.items()
     )
     return {
         name[: -len(".json")]: Draft202012Validator(schema, registry=registry, format_checker=formats)
