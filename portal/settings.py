@@ -511,6 +511,8 @@ OPARL_CONTACT_EMAIL = env("OPARL_CONTACT_EMAIL", default="")
 # The OParl 1.1.1 JSON schemas the tests validate against (CI has ../shared beside the checkout).
 OPARL_SCHEMA_DIR = env("OPARL_SCHEMA_DIR", default=str(BASE_DIR.parent / "shared" / "oparl-1.1.1-schema"))
 # Licence of the open data (CC0, as Swedish authorities commonly choose); the name is shown on the pages.
-OPENDATA_LICENSE_URL = env("OPENDATA_LICENSE_URL", default="https://creativecommons.org/publicdomain/zero/1.0/")
+OPENDATA_LICENSE_URL = env(
+    "OPENDATA_LICENSE_URL", default="https://creativecommons.org/publicdomain/zero/1.0/"
+)
 OPENDATA_LICENSE_NAME = env("OPENDATA_LICENSE_NAME", default="CC0 1.0")
 OPENDATA_DIR = env("OPENDATA_DIR", default="opendata")  # under MEDIA_ROOT
