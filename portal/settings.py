@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "consultations",
     "meetings",
     "notifications",
+    "opendata",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -222,6 +223,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 BEAT_EVERY_SECONDS = env.int("PORTAL_BEAT_EVERY_SECONDS", default=0)
 # The beat schedule lives here so that it is reviewed with the code; apps add their entries.
 CELERY_BEAT_SCHEDULE = {
+    "opendata-rebuild": {
+        "task": "opendata.rebuild",
+        "schedule": crontab(minute=5),
+    },
     "portal-heartbeat": {
         "task": "portal.heartbeat",
         "schedule": crontab(minute="*/5"),
@@ -527,3 +532,19 @@ if BEAT_EVERY_SECONDS:
     CELERY_BEAT_SCHEDULE = {
         name: {**entry, "schedule": float(BEAT_EVERY_SECONDS)} for name, entry in CELERY_BEAT_SCHEDULE.items()
     }
+
+# --- Open data (opendata/): the OParl API, the open-data files, archive packages -----------------------
+OPARL_PAGE_SIZE = env.int("OPARL_PAGE_SIZE", default=50)
+OPARL_MAX_PAGE_SIZE = env.int("OPARL_MAX_PAGE_SIZE", default=200)
+OPARL_RATE_LIMIT_PER_MINUTE = env.int("OPARL_RATE_LIMIT_PER_MINUTE", default=300)  # per client address
+OPARL_CACHE_SECONDS = env.int("OPARL_CACHE_SECONDS", default=300)
+OPARL_SINCE = env("OPARL_SINCE", default="2026-01-01T00:00:00+01:00")
+OPARL_CONTACT_EMAIL = env("OPARL_CONTACT_EMAIL", default="")
+# The OParl 1.1.1 JSON schemas the tests validate against (CI has ../shared beside the checkout).
+OPARL_SCHEMA_DIR = env("OPARL_SCHEMA_DIR", default=str(BASE_DIR.parent / "shared" / "oparl-1.1.1-schema"))
+# Licence of the open data (CC0, as Swedish authorities commonly choose); the name is shown on the pages.
+OPENDATA_LICENSE_URL = env(
+    "OPENDATA_LICENSE_URL", default="https://creativecommons.org/publicdomain/zero/1.0/"
+)
+OPENDATA_LICENSE_NAME = env("OPENDATA_LICENSE_NAME", default="CC0 1.0")
+OPENDATA_DIR = env("OPENDATA_DIR", default="opendata")  # under MEDIA_ROOT

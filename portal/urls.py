@@ -11,6 +11,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # OParl 1.1: one address for every language (ids must not change with the reader's language).
+    path("oparl/v1/", include("opendata.urls_oparl")),
 ]
 
 if settings.DEBUG:
@@ -34,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("organisationer/", include("organisations.urls")),
     path("moten/", include("meetings.urls")),
     path("samraden/", include("consultations.urls")),
+    path("oppna-data/", include("opendata.urls")),
     path("", include("portal.site_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
