@@ -165,7 +165,8 @@ def test_english_pages_say_lang_en_and_show_no_swedish_from_the_catalogue(world)
 def test_the_language_check_finds_untranslated_text():
     """The catalogue check has teeth: an English msgid on a Swedish page is caught, and vice versa."""
     doc = soup(
-        '<html lang="sv"><body><main><button>Save draft</button><p lang="en">Save draft</p></main></body></html>'
+        '<html lang="sv"><body><main><button>Save draft</button>'
+        '<p lang="en">Save draft</p></main></body></html>'
     )
     assert foreign_texts(texts(doc), "sv") == ["Save draft"]
     doc = soup('<html lang="en"><body><a>Spara utkast</a><span>Stiftelsen Lika Värde</span></body></html>')
