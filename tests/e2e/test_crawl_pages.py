@@ -208,9 +208,9 @@ def _check_error_focus(page, url, form, where, failures):
         failures.append(f"{where}: after a form error the focus is on {result['focused']}")
 
 
-def _long_content(world):
-    """Long places, links and names, as real ones are: the phone-width defects of issue 19 showed with them."""
-    meeting = world["objects"]["members_meeting"]
+def _long_content(objects):
+    """Long places and links, as real ones are: the phone-width defects of issue 19 showed with them."""
+    meeting = objects["members_meeting"]
     meeting.place = (
         "Stadshuset, Hantverkargatan 1, sal 3 (Rådhussalen), ingång från Stadshusgårdens norra portik"
     )
@@ -221,7 +221,7 @@ def _long_content(world):
 
 
 def test_every_page_reflows_works_by_keyboard_and_is_in_swedish(world, live_server, browser):  # noqa: F811
-    _long_content(world)
+    _long_content(world["objects"])
     failures: list[str] = []
     visits = 0
     started = time.monotonic()
