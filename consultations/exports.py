@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tablib
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -136,28 +137,32 @@ def _no_network(url, *args, **kwargs):
     raise ValueError(f"Refusing to fetch {url} while building a PDF")
 
 
-def build_pdf(consultation: Consultation) -> bytes:
-    from weasyprint import HTML
-
+def compilation_context(consultation: Consultation) -> dict:
+    """What the compilation shows, for the PDF and for its HTML version on the site alike."""
     from .selectors import outcome_for_display
 
     versions = list(response_versions(consultation))
     latest = {}
     for v in versions:
         latest[v.response_id] = max(latest.get(v.response_id, 0), v.number)
-    html = render_to_string(
-        "consultations/export_pdf.html",
-        {
-            "consultation": consultation,
-            "sections": consultation.sections.order_by("sort_order", "pk"),
-            "questions": consultation.questions.all(),
-            "versions": [(v, latest[v.response_id] == v.number) for v in versions],
-            "outcome": outcome_for_display(consultation),
-            "generated": timezone.now(),
-            "LANGUAGE_CODE": translation.get_language(),
-        },
-    )
-    return HTML(string=html, url_fetcher=_no_network).write_pdf()
+    return {
+        "consultation": consultation,
+        "sections": consultation.sections.order_by("sort_order", "pk"),
+        "questions": consultation.questions.all(),
+        "versions": [(v, latest[v.response_id] == v.number) for v in versions],
+        "outcome": outcome_for_display(consultation),
+        "generated": timezone.now(),
+    }
+
+
+def build_pdf(consultation: Consultation) -> bytes:
+    """A tagged PDF/UA-1 document in the active language (the <html lang> becomes the PDF's /Lang)."""
+    from weasyprint import HTML
+
+    context = compilation_context(consultation)
+    context["LANGUAGE_CODE"] = translation.get_language() or settings.LANGUAGE_CODE
+    html = render_to_string("consultations/export_pdf.html", context)
+    return HTML(string=html, url_fetcher=_no_network).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def export_filename(export: Export) -> str:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("<slug:slug>/utfall/", views.outcome_edit, name="outcome"),
     path("<slug:slug>/deltagande/", views.participation, name="participation"),
     path("<slug:slug>/export/", views.export_create, name="export"),
+    path("<slug:slug>/sammanstallning/", views.compilation, name="compilation"),
 ]
 
 # Slugs a consultation may not take, because the paths above use them.

@@ -17,7 +17,7 @@ from organisations.attribution import speaking_for_memberships
 from portal.two_factor import coordinator_required
 
 from . import permissions, selectors, services
-from .exports import export_filename
+from .exports import compilation_context, export_filename
 from .forms import (
     CommentEditForm,
     CommentForm,
@@ -621,6 +621,13 @@ def export_create(request, slug):
         consultation=consultation, actor=request.user, kind=form.cleaned_data["kind"]
     )
     return redirect(export)
+
+
+@coordinator_required
+def compilation(request, slug):
+    """The HTML version of the PDF compilation: the same content, readable on the site."""
+    consultation = _consultation(request, slug)
+    return TemplateResponse(request, "consultations/compilation.html", compilation_context(consultation))
 
 
 @coordinator_required

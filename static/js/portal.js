@@ -10,3 +10,13 @@
   sync();
   if (wide.addEventListener) wide.addEventListener("change", sync);
 })();
+
+// After a form comes back with errors, start keyboard and screen reader users where the problem is:
+// on the error summary if the page has one, otherwise on the first invalid field.
+(function () {
+  var summary = document.querySelector("main .error-summary, main .form-errors");
+  var target = summary || document.querySelector('main [aria-invalid="true"]');
+  if (!target) return;
+  if (target === summary && !summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+  target.focus();
+})();

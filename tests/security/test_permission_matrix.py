@@ -169,6 +169,7 @@ MATRIX: dict[str, tuple] = {
     "consultations:publish": (LOGIN, 403, 403, 403, 403, 405),
     "consultations:export": (LOGIN, 403, 403, 403, 403, 405),
     "consultations:export_status": COORD,
+    "consultations:compilation": COORD,  # the HTML version of the PDF compilation
     "consultations:export_download": (LOGIN, 403, 403, 403, 403, 404),  # not ready yet
     # --- meetings (members-only meeting of org A; held public meeting with public minutes) ---
     "meetings:list": PUBLIC,
@@ -442,6 +443,7 @@ def world(settings, tmp_path):
         "outcome",
         "participation",
         "export",
+        "compilation",
     ):
         kwargs.setdefault(f"consultations:{name}", {"slug": consultation.slug})
     return {
