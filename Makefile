@@ -16,6 +16,8 @@ TEST_STAMP := $(VENV)/.installed-test
 INSTALL_LOG ?= .install.log
 MO := locale/sv/LC_MESSAGES/django.mo
 PO := locale/sv/LC_MESSAGES/django.po
+# Apps that keep their own catalogue (opendata/, ...): a change there recompiles too.
+APP_PO := $(wildcard */locale/sv/LC_MESSAGES/django.po)
 NO_INDEX = echo "make: could not $(1) (is the package index reachable? details in $(2)); run the same command again once it is." >&2
 
 .PHONY: run test install install-test lock-check upgrade messages compilemessages migrate seed worker lint format clean
@@ -46,7 +48,7 @@ $(TEST_STAMP): pyproject.toml uv.lock | $(UV)
 install: $(STAMP)
 install-test: $(TEST_STAMP)
 
-$(MO): $(PO) | $(STAMP)
+$(MO): $(PO) $(APP_PO) | $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v0
 
 compilemessages: $(MO)
