@@ -273,9 +273,8 @@ NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("NOTIFICATIONS_UNSUBSCRIBE_MAX_
 PRIVACY_TERMS_VERSION = env("PRIVACY_TERMS_VERSION", default="2026-11-01")
 # A data export ("My data") can be downloaded for this many days, then the file is deleted.
 PRIVACY_EXPORT_RETENTION_DAYS = env.int("PRIVACY_EXPORT_RETENTION_DAYS", default=7)
-# Exports are written under MEDIA_ROOT/<this> and only served by a permission-checked view; the web
-# server must not serve this directory (the development server refuses it).
-PRIVACY_EXPORT_DIR = env("PRIVACY_EXPORT_DIR", default="private/exports")
+# Exports are written under PRIVATE_MEDIA_ROOT/<this> and only served by a permission-checked view.
+PRIVACY_EXPORT_DIR = env("PRIVACY_EXPORT_DIR", default="exports")
 # Accounts whose e-mail address was never verified are removed after this many days.
 PRIVACY_UNVERIFIED_ACCOUNT_DAYS = env.int("PRIVACY_UNVERIFIED_ACCOUNT_DAYS", default=30)
 # Accounts without a log-in for this many months are warned by e-mail, and erased this many days later
@@ -346,8 +345,29 @@ STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Files that are not for everyone (response attachments and submitted files, coordinators' exports,
+# people's data exports, Wagtail documents such as members-only meeting documents) live here, outside
+# MEDIA_ROOT, and are served only by views that check a permission first (portal/private_media.py).
+PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
+_public_root, _private_root = Path(MEDIA_ROOT).resolve(), Path(PRIVATE_MEDIA_ROOT).resolve()
+if _private_root.is_relative_to(_public_root) or _public_root.is_relative_to(_private_root):
+    raise ImproperlyConfigured(
+        "DJANGO_PRIVATE_MEDIA_ROOT must be a folder outside DJANGO_MEDIA_ROOT (and not contain it): "
+        "whatever serves the media folder would otherwise serve private files too."
+    )
+# Who sends a private file once its view has allowed it: "django" (the view streams it), or the proxy
+# with "x-accel-redirect" (nginx: an `internal` location at PRIVATE_MEDIA_ACCEL_PREFIX aliased to
+# PRIVATE_MEDIA_ROOT) or "x-sendfile" (Apache mod_xsendfile, lighttpd).
+PRIVATE_MEDIA_SERVE = env("PRIVATE_MEDIA_SERVE", default="django")
+PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", default="/_private/")
+if PRIVATE_MEDIA_SERVE not in ("django", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured("PRIVATE_MEDIA_SERVE must be django, x-accel-redirect or x-sendfile.")
+# Wagtail's document view sends files through this backend (and so through the proxy when set above).
+SENDFILE_BACKEND = "portal.private_media"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # MEDIA_ROOT, except Wagtail's documents/ folder, which goes to PRIVATE_MEDIA_ROOT.
+    "default": {"BACKEND": "portal.private_media.PortalDefaultStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
