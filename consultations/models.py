@@ -675,9 +675,7 @@ class Export(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    file = models.FileField(
-        upload_to=_export_path, storage=get_private_storage, blank=True, max_length=300
-    )
+    file = models.FileField(upload_to=_export_path, storage=get_private_storage, blank=True, max_length=300)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -131,9 +131,7 @@ def _send(path: Path, *, content_type: str | None, filename: str, as_attachment:
         response["Content-Length"] = path.stat().st_size
     else:
         response = _offload_response(path, method)
-    response["Content-Type"] = (
-        content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    )
+    response["Content-Type"] = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     response["Content-Disposition"] = _content_disposition(filename, as_attachment)
     response["X-Content-Type-Options"] = "nosniff"
     # A browser that opens the file inline must not run anything in it.

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.urls import re_path
 from django.views.static import serve
 
-from portal.urls import handler404, handler500, urlpatterns as portal_urlpatterns  # noqa: F401
+from portal.urls import handler404, handler500  # noqa: F401
+from portal.urls import urlpatterns as portal_urlpatterns
 
 
 def media(request, path):
