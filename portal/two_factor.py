@@ -39,10 +39,7 @@ def requires_two_factor(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return bool(
-        user.is_superuser
-        or user.is_staff
-        or getattr(user, "is_coordinator", False)
-        or can_access_admin(user)
+        user.is_superuser or user.is_staff or getattr(user, "is_coordinator", False) or can_access_admin(user)
     )
 
 
@@ -53,7 +50,9 @@ def redirect_to_totp_setup(request, *, admin: bool = False):
             "everyone. Set up an authenticator app to continue."
         )
     else:
-        message = _("Coordinator pages need two-factor authentication. Set up an authenticator app to continue.")
+        message = _(
+            "Coordinator pages need two-factor authentication. Set up an authenticator app to continue."
+        )
     messages.warning(request, message)
     return redirect("mfa_activate_totp")
 
