@@ -28,8 +28,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404, HttpResponse
 
-# Names the default storage keeps in the private root: Wagtail stores every document under "documents/".
-PRIVATE_DEFAULT_PREFIXES = ("documents/",)
+# Names the default storage keeps in the private root: Wagtail stores every document under "documents/"
+# and a multiple upload waiting for its details under "wagtail_uploads/".
+PRIVATE_DEFAULT_PREFIXES = ("documents/", "wagtail_uploads/")
 SERVE_METHODS = ("django", "x-accel-redirect", "x-sendfile")
 
 

@@ -414,6 +414,14 @@ COORDINATOR_EMAILS = env.list("COORDINATOR_EMAILS", default=["samordnare@localho
 # --- Wagtail ------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Referensgruppen mot rasism"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "txt", "csv", "pptx"]
+# Documents and images uploaded in the admin pass the same checks as response attachments
+# (portal/uploads.py: type by content, no scripts or macros, no zip bombs or nested archives, a maximum).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.wagtail_forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.wagtail_forms.ImageForm"
+PORTAL_DOCUMENT_MAX_BYTES = env.int("PORTAL_DOCUMENT_MAX_MB", default=20) * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("PORTAL_IMAGE_MAX_MB", default=10) * 1024 * 1024
+# No SVG: an SVG is a document that can carry script.
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
