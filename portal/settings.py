@@ -313,14 +313,37 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # authenticator. allauth 65.22 added re-authentication by a code sent by e-mail; the portal does not
 # offer it (a code to the very address being changed proves nothing), so its two pages answer 403.
 ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
+# Rate limits protect without locking anyone out (portal/ratelimits.py). Everything unauthenticated is
+# limited per client address, read through ALLAUTH_TRUSTED_PROXY_COUNT trusted proxies (behind one nginx:
+# 1) or from the one header ALLAUTH_TRUSTED_CLIENT_IP_HEADER names; unset, every visitor behind a proxy
+# would share the proxy's address and its limits. A wrong password or two-factor code counts against the
+# address ("login_failed", per address only: allauth's per-account part would lock the owner out too);
+# per account, the portal slows repeated failures down instead (PORTAL_LOGIN_*).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,30/h/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# The portal's own per-address limits, in allauth's notation (amount/period/ip).
+PORTAL_RATE_LIMITS = {
+    "contact": "5/10m/ip",
+    "organisation_register": "5/h/ip",
+}
+# Wrong passwords (or two-factor codes) for one account that cost nothing; after them each further attempt
+# from an unknown device waits BASE × 2^(n − FREE) seconds, at most MAX. The owner's own device (a cookie
+# set at log-in) and the networks of their log-ins in the last USUAL_NETWORK_DAYS days are not slowed.
+PORTAL_LOGIN_FREE_FAILURES = env.int("PORTAL_LOGIN_FREE_FAILURES", default=5)
+PORTAL_LOGIN_BASE_DELAY_SECONDS = env.int("PORTAL_LOGIN_BASE_DELAY_SECONDS", default=2)
+PORTAL_LOGIN_MAX_DELAY_SECONDS = env.int("PORTAL_LOGIN_MAX_DELAY_SECONDS", default=300)
+PORTAL_LOGIN_USUAL_NETWORK_DAYS = env.int("PORTAL_LOGIN_USUAL_NETWORK_DAYS", default=90)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {"authenticate": "portal.mfa_forms.TwoFactorAuthenticateForm"}
 MFA_TOTP_ISSUER = "Referensgruppen mot rasism"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
