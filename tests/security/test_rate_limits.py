@@ -189,3 +189,60 @@ def test_the_log_in_record_keeps_the_forwarded_network(settings):
     owner = UserFactory(email="agare@example.org")
     _login(Client(), owner.email, PASSWORD, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=OWNER_HOME)
     assert owner.login_events.get().network == "198.51.100.0/24"
+
+
+# --- the two-factor step -------------------------------------------------------------------------
+
+
+def _totp_code(secret) -> str:
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+def _to_two_factor_step(client, email, address):
+    response = _login(client, email, PASSWORD, REMOTE_ADDR=address)
+    assert response.status_code == 302 and "/2fa/authenticate/" in response["Location"]
+    return response["Location"]
+
+
+def test_wrong_two_factor_codes_slow_the_account_but_not_the_owners_device():
+    from tests.factories import add_totp
+
+    owner = UserFactory(email="samordnare-2fa@example.org")
+    laptop = Client()
+    assert _login(laptop, owner.email, PASSWORD, REMOTE_ADDR=OWNER_HOME).status_code == 302  # before TOTP
+    laptop.post("/accounts/logout/")
+    secret = add_totp(owner)
+
+    # Someone who has the password tries codes from elsewhere.
+    thief = Client()
+    step = _to_two_factor_step(thief, owner.email, ATTACKER)
+    pages = [thief.post(step, {"code": f"{i:06d}"}, REMOTE_ADDR=ATTACKER).content.decode() for i in range(7)]
+    assert "Många felaktiga koder har angetts för det här kontot" in pages[-1]
+    assert "_auth_user_id" not in thief.session
+
+    # The owner, on their own laptop, with the right code: in.
+    step = _to_two_factor_step(laptop, owner.email, "100.64.9.9")
+    response = laptop.post(step, {"code": _totp_code(secret)}, REMOTE_ADDR="100.64.9.9")
+    assert response.status_code == 302 and _logged_in(laptop)
+
+
+# --- organisation registration -------------------------------------------------------------------
+
+
+def test_organisation_registration_is_limited_per_address():
+    from django.urls import reverse
+
+    url = reverse("organisations:register")
+    first, second = UserFactory(email="forening1@example.org"), UserFactory(email="forening2@example.org")
+    client = Client()
+    client.force_login(first)
+    answers = [client.post(url, {"name": ""}, REMOTE_ADDR=ATTACKER).status_code for _ in range(6)]
+    assert answers == [200] * 5 + [429]
+    page = client.post(url, {"name": ""}, REMOTE_ADDR=ATTACKER).content.decode()
+    assert "Du har skickat flera ansökningar på kort tid" in page
+    other = Client()
+    other.force_login(second)
+    assert other.post(url, {"name": ""}, REMOTE_ADDR=OTHER_PERSON).status_code == 200
