@@ -107,10 +107,19 @@ def _content_disposition(filename: str, as_attachment: bool) -> str:
     return value
 
 
+class _OffloadResponse(HttpResponse):
+    """An empty body: the proxy sends the file and sets Content-Length itself. Wagtail's sendfile() sets a
+    Content-Length of the file's size afterwards, which would not match the empty body; it is dropped."""
+
+    def __setitem__(self, header, value):
+        if header.lower() != "content-length":
+            super().__setitem__(header, value)
+
+
 def _offload_response(path: Path, method: str) -> HttpResponse:
     """An empty response that tells the proxy to send `path` itself."""
     relative = path.resolve().relative_to(private_root())
-    response = HttpResponse()
+    response = _OffloadResponse()
     # The proxy sets Content-Length and answers Range requests; Django must not add a body type of its own.
     del response["Content-Type"]
     if method == "x-accel-redirect":

@@ -207,6 +207,8 @@ def test_the_view_hands_the_transfer_to_the_proxy_when_configured(world, setting
     else:
         assert response[header] == str(path)
     assert "filename=" in response["Content-Disposition"]
+    # The body is empty, and the length says so (the proxy sets the file's own when it sends it).
+    assert response.get("Content-Length", "0") == "0"
     # Who may not still gets nothing, not even a hand-off.
     refused = _client(world["users"]["outsider"]).get(url)
     assert refused.status_code in (403, 404) and header not in refused
