@@ -20,6 +20,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, PreviewableMixin
 
+from portal.private_media import get_private_storage
+
 COMMENT_MAX_LENGTH = 5000
 RESPONSE_TEXT_MAX_LENGTH = 50_000
 ANSWER_MAX_LENGTH = 20_000
@@ -494,7 +496,9 @@ class ResponseAttachment(models.Model):
         ODT = "application/vnd.oasis.opendocument.text", "ODT"
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=300)
+    file = models.FileField(
+        _("file"), upload_to=_attachment_path, storage=get_private_storage, max_length=300
+    )
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100, choices=Kind.choices)
     size = models.PositiveIntegerField(_("size"))
@@ -559,7 +563,7 @@ def _version_file_path(instance, filename):
 
 class ResponseVersionFile(models.Model):
     version = models.ForeignKey(ResponseVersion, on_delete=models.PROTECT, related_name="files")
-    file = models.FileField(upload_to=_version_file_path, max_length=300)
+    file = models.FileField(upload_to=_version_file_path, storage=get_private_storage, max_length=300)
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -671,7 +675,7 @@ class Export(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    file = models.FileField(upload_to=_export_path, blank=True, max_length=300)
+    file = models.FileField(upload_to=_export_path, storage=get_private_storage, blank=True, max_length=300)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

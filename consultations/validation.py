@@ -1,15 +1,11 @@
 """Checks on what people send: plain text without markup, and attachments by their content."""
 
-import hashlib
 import re
-import unicodedata
-import zipfile
-import zlib
 
-import filetype
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from portal import uploads
 
 from .models import ATTACHMENT_MAX_BYTES, ResponseAttachment
 
@@ -18,44 +14,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9:-]*(?:[\s/][^<>]*)?>|<!--|<!\[CDATA\[|<![A-Za-z]|<\?")
 ALLOWED_TYPES = {choice.value: choice.label for choice in ResponseAttachment.Kind}
 ALLOWED_EXTENSIONS = {"pdf", "docx", "odt"}
-
-# Zip-based documents (DOCX, ODT) are refused when they would expand beyond these limits (a zip bomb).
-ZIP_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-ZIP_MAX_RATIO = 100
-ZIP_MAX_ENTRIES = 2000
-# PDF names that run code or start programs when the file is opened.
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|RichMedia|XFA)(?![A-Za-z0-9])")
-_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\n?endstream", re.S)
-PDF_MAX_INFLATED_BYTES = 50 * 1024 * 1024
-# Extensions that must not hide inside a name such as "report.exe.pdf".
-_DANGEROUS_INNER = {
-    "exe",
-    "com",
-    "bat",
-    "cmd",
-    "scr",
-    "pif",
-    "msi",
-    "dll",
-    "js",
-    "jse",
-    "vbs",
-    "vbe",
-    "wsf",
-    "ps1",
-    "sh",
-    "jar",
-    "app",
-    "html",
-    "htm",
-    "xhtml",
-    "svg",
-    "php",
-    "hta",
-    "lnk",
-    "reg",
-}
 
 
 def clean_plain_text(value, *, max_length: int, required: bool = True, label: str = "") -> str:
@@ -91,111 +49,16 @@ def _file_type_error(name: str) -> ValidationError:
     )
 
 
-def _check_name(name: str) -> None:
-    """Refuses names that disguise what the file is: invisible or direction-changing characters (which
-    can make "fdp.exe" look like "exe.pdf") and a second, executable extension ("report.exe.pdf")."""
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
-        raise ValidationError(
-            _(
-                "The file name “%(name)s” contains invisible or control characters. "
-                "Rename the file and try again."
-            )
-            % {"name": name.encode("ascii", "backslashreplace").decode()},
-            code="file_name",
-        )
-    parts = name.lower().split(".")
-    if len(parts) > 2 and any(part.strip() in _DANGEROUS_INNER for part in parts[1:-1]):
-        raise ValidationError(
-            _("The file name “%(name)s” has more than one file type in it. Rename the file and try again.")
-            % {"name": name},
-            code="file_name",
-        )
-
-
-def _check_zip(upload, name: str) -> None:
-    """DOCX and ODT are zip archives: refuse one that is broken or would expand enormously."""
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _file_type_error(name) from None
-    total = sum(entry.file_size for entry in entries)
-    if (
-        len(entries) > ZIP_MAX_ENTRIES
-        or total > ZIP_MAX_UNCOMPRESSED_BYTES
-        or total > ZIP_MAX_RATIO * max(upload.size, 1)
-    ):
-        raise ValidationError(
-            _(
-                "“%(name)s” expands to far more data than a normal document (a “zip bomb”) "
-                "and cannot be attached."
-            )
-            % {"name": name},
-            code="zip_bomb",
-        )
-
-
-def _pdf_has_active_content(upload) -> bool:
-    """Looks for JavaScript and launch actions, also inside compressed object streams and behind
-    #-escaped names (/J#61vaScript)."""
-    upload.seek(0)
-    data = upload.read()
-    chunks = [data]
-    budget = PDF_MAX_INFLATED_BYTES
-    for match in _PDF_STREAM.finditer(data):
-        if budget <= 0:
-            return True  # more compressed content than any attachment needs: refuse
-        try:
-            inflater = zlib.decompressobj()
-            inflated = inflater.decompress(match.group(1), budget)
-        except zlib.error:
-            continue
-        budget -= len(inflated)
-        chunks.append(inflated)
-    for chunk in chunks:
-        unescaped = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), chunk)
-        if _PDF_ACTIVE.search(unescaped):
-            return True
-    return False
-
-
 def inspect_upload(upload) -> dict:
-    """Type, size and SHA-256 of an uploaded file, checked by its content; ValidationError otherwise.
+    """Type, size and SHA-256 of an uploaded attachment, checked by its content (portal.uploads);
+    ValidationError otherwise.
 
     The name's extension must also fit, so that a PDF called `.docx` does not confuse the reader. Zip
-    bombs, PDFs with scripts and names that disguise the type are refused."""
-    name = (getattr(upload, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    size = upload.size
-    if size == 0:
-        raise ValidationError(_("“%(name)s” is empty.") % {"name": name}, code="empty_file")
-    if size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is %(size)s; a file may be at most %(max)s.")
-            % {"name": name, "size": filesizeformat(size), "max": filesizeformat(ATTACHMENT_MAX_BYTES)},
-            code="too_large",
-        )
-    _check_name(name)
-    upload.seek(0)
-    head = upload.read(8192)
-    kind = filetype.guess(head)
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if kind is None or kind.mime not in ALLOWED_TYPES or kind.extension != extension:
-        raise _file_type_error(name)
-    if kind.extension in ("docx", "odt"):
-        _check_zip(upload, name)
-    elif _pdf_has_active_content(upload):
-        raise ValidationError(
-            _(
-                "“%(name)s” contains JavaScript or other active content. Save it again as a plain PDF (for "
-                "example with “Print to PDF”) and attach that."
-            )
-            % {"name": name},
-            code="pdf_script",
-        )
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return {"name": name, "size": size, "content_type": kind.mime, "sha256": digest.hexdigest()}
+    bombs, documents with macros or other archives inside, PDFs with scripts, files that are two formats at
+    once and names that disguise the type are refused."""
+    info = uploads.check_upload(
+        upload, extensions=ALLOWED_EXTENSIONS, max_bytes=ATTACHMENT_MAX_BYTES, type_error=_file_type_error
+    )
+    if info["content_type"] not in ALLOWED_TYPES:
+        raise _file_type_error(info["name"])
+    return info

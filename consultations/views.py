@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from organisations import permissions as org_permissions
 from organisations.attribution import speaking_for_memberships
+from portal.private_media import serve_private_file
 from portal.two_factor import coordinator_required
 
 from . import permissions, selectors, services
@@ -477,7 +478,9 @@ def attachment_download(request, pk):
     attachment = get_object_or_404(ResponseAttachment.objects.select_related("response__organisation"), pk=pk)
     if not permissions.can_view_response_draft(request.user, attachment.response.organisation):
         raise PermissionDenied
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return serve_private_file(
+        request, attachment.file, filename=attachment.name, content_type=attachment.content_type
+    )
 
 
 def version_file_download(request, pk):
@@ -491,7 +494,7 @@ def version_file_download(request, pk):
         if not request.user.is_authenticated:
             return _login(request)
         raise PermissionDenied
-    return FileResponse(file.file.open("rb"), as_attachment=True, filename=file.name)
+    return serve_private_file(request, file.file, filename=file.name, content_type=file.content_type)
 
 
 def responses_list(request, slug):
@@ -645,7 +648,7 @@ def export_download(request, pk):
     export = get_object_or_404(
         Export.objects.select_related("consultation"), pk=pk, status=Export.Status.DONE
     )
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export_filename(export))
+    return serve_private_file(request, export.file, filename=export_filename(export))
 
 
 def version_detail(request, slug, number):

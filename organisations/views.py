@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal import ratelimits
 from portal.two_factor import coordinator_required, redirect_to_totp_setup, user_has_totp
 
 from . import permissions, selectors, services
@@ -136,6 +137,14 @@ def detail(request, slug):
 @GET_POST
 def register(request):
     form = OrganisationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and not ratelimits.consume(request, "organisation_register"):
+        form.is_valid()
+        form.add_error(
+            None, _("You have sent several applications in a short time. Wait an hour and try again.")
+        )
+        return TemplateResponse(
+            request, "organisations/organisation_register.html", {"form": form}, status=429
+        )
     if request.method == "POST" and form.is_valid():
         data = form.profile_data()
         try:

@@ -7,8 +7,9 @@ from portal.two_factor import redirect_to_totp_setup, requires_two_factor, user_
 
 
 class TwoFactorAdminMiddleware:
-    """Sends coordinators, staff and site admins without a TOTP authenticator from the Wagtail admin
-    to the page where they set one up. Runs after authentication; other pages are not affected."""
+    """Sends everyone who may enter the Wagtail admin (coordinators, Editors, staff, site admins) and has
+    no TOTP authenticator from the admin to the page where they set one up, with a message. Runs after
+    authentication; other pages are not affected."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -22,7 +23,7 @@ class TwoFactorAdminMiddleware:
             and requires_two_factor(request.user)
             and not user_has_totp(request.user)
         ):
-            return redirect_to_totp_setup(request)
+            return redirect_to_totp_setup(request, admin=True)
         return self.get_response(request)
 
 

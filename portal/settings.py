@@ -310,9 +310,8 @@ NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("NOTIFICATIONS_UNSUBSCRIBE_MAX_
 PRIVACY_TERMS_VERSION = env("PRIVACY_TERMS_VERSION", default="2026-11-01")
 # A data export ("My data") can be downloaded for this many days, then the file is deleted.
 PRIVACY_EXPORT_RETENTION_DAYS = env.int("PRIVACY_EXPORT_RETENTION_DAYS", default=7)
-# Exports are written under MEDIA_ROOT/<this> and only served by a permission-checked view; the web
-# server must not serve this directory (the development server refuses it).
-PRIVACY_EXPORT_DIR = env("PRIVACY_EXPORT_DIR", default="private/exports")
+# Exports are written under PRIVATE_MEDIA_ROOT/<this> and only served by a permission-checked view.
+PRIVACY_EXPORT_DIR = env("PRIVACY_EXPORT_DIR", default="exports")
 # Accounts whose e-mail address was never verified are removed after this many days.
 PRIVACY_UNVERIFIED_ACCOUNT_DAYS = env.int("PRIVACY_UNVERIFIED_ACCOUNT_DAYS", default=30)
 # Accounts without a log-in for this many months are warned by e-mail, and erased this many days later
@@ -351,14 +350,37 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # authenticator. allauth 65.22 added re-authentication by a code sent by e-mail; the portal does not
 # offer it (a code to the very address being changed proves nothing), so its two pages answer 403.
 ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
+# Rate limits protect without locking anyone out (portal/ratelimits.py). Everything unauthenticated is
+# limited per client address, read through ALLAUTH_TRUSTED_PROXY_COUNT trusted proxies (behind one nginx:
+# 1) or from the one header ALLAUTH_TRUSTED_CLIENT_IP_HEADER names; unset, every visitor behind a proxy
+# would share the proxy's address and its limits. A wrong password or two-factor code counts against the
+# address ("login_failed", per address only: allauth's per-account part would lock the owner out too);
+# per account, the portal slows repeated failures down instead (PORTAL_LOGIN_*).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,30/h/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# The portal's own per-address limits, in allauth's notation (amount/period/ip).
+PORTAL_RATE_LIMITS = {
+    "contact": "5/10m/ip",
+    "organisation_register": "5/h/ip",
+}
+# Wrong passwords (or two-factor codes) for one account that cost nothing; after them each further attempt
+# from an unknown device waits BASE × 2^(n − FREE) seconds, at most MAX. The owner's own device (a cookie
+# set at log-in) and the networks of their log-ins in the last USUAL_NETWORK_DAYS days are not slowed.
+PORTAL_LOGIN_FREE_FAILURES = env.int("PORTAL_LOGIN_FREE_FAILURES", default=5)
+PORTAL_LOGIN_BASE_DELAY_SECONDS = env.int("PORTAL_LOGIN_BASE_DELAY_SECONDS", default=2)
+PORTAL_LOGIN_MAX_DELAY_SECONDS = env.int("PORTAL_LOGIN_MAX_DELAY_SECONDS", default=300)
+PORTAL_LOGIN_USUAL_NETWORK_DAYS = env.int("PORTAL_LOGIN_USUAL_NETWORK_DAYS", default=90)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {"authenticate": "portal.mfa_forms.TwoFactorAuthenticateForm"}
 MFA_TOTP_ISSUER = "Referensgruppen mot rasism"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
@@ -383,8 +405,29 @@ STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Files that are not for everyone (response attachments and submitted files, coordinators' exports,
+# people's data exports, Wagtail documents such as members-only meeting documents) live here, outside
+# MEDIA_ROOT, and are served only by views that check a permission first (portal/private_media.py).
+PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
+_public_root, _private_root = Path(MEDIA_ROOT).resolve(), Path(PRIVATE_MEDIA_ROOT).resolve()
+if _private_root.is_relative_to(_public_root) or _public_root.is_relative_to(_private_root):
+    raise ImproperlyConfigured(
+        "DJANGO_PRIVATE_MEDIA_ROOT must be a folder outside DJANGO_MEDIA_ROOT (and not contain it): "
+        "whatever serves the media folder would otherwise serve private files too."
+    )
+# Who sends a private file once its view has allowed it: "django" (the view streams it), or the proxy
+# with "x-accel-redirect" (nginx: an `internal` location at PRIVATE_MEDIA_ACCEL_PREFIX aliased to
+# PRIVATE_MEDIA_ROOT) or "x-sendfile" (Apache mod_xsendfile, lighttpd).
+PRIVATE_MEDIA_SERVE = env("PRIVATE_MEDIA_SERVE", default="django")
+PRIVATE_MEDIA_ACCEL_PREFIX = env("PRIVATE_MEDIA_ACCEL_PREFIX", default="/_private/")
+if PRIVATE_MEDIA_SERVE not in ("django", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured("PRIVATE_MEDIA_SERVE must be django, x-accel-redirect or x-sendfile.")
+# Wagtail's document view sends files through this backend (and so through the proxy when set above).
+SENDFILE_BACKEND = "portal.private_media"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # MEDIA_ROOT, except Wagtail's documents/ folder, which goes to PRIVATE_MEDIA_ROOT.
+    "default": {"BACKEND": "portal.private_media.PortalDefaultStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -431,6 +474,14 @@ COORDINATOR_EMAILS = env.list("COORDINATOR_EMAILS", default=["samordnare@localho
 # --- Wagtail ------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Referensgruppen mot rasism"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "txt", "csv", "pptx"]
+# Documents and images uploaded in the admin pass the same checks as response attachments
+# (portal/uploads.py: type by content, no scripts or macros, no zip bombs or nested archives, a maximum).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.wagtail_forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.wagtail_forms.ImageForm"
+PORTAL_DOCUMENT_MAX_BYTES = env.int("PORTAL_DOCUMENT_MAX_MB", default=20) * 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("PORTAL_IMAGE_MAX_MB", default=10) * 1024 * 1024
+# No SVG: an SVG is a document that can carry script.
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -18,10 +18,7 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    # Private files (data exports) live under MEDIA_ROOT but are only served through their own views.
-    from portal.privacy.views import private_media
-
-    urlpatterns += static(f"{settings.MEDIA_URL}{settings.PRIVACY_EXPORT_DIR.split('/')[0]}/", private_media)
+    # Only public files are under MEDIA_ROOT; private ones (PRIVATE_MEDIA_ROOT) have their own views.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 if settings.EMAIL_PROVIDER:

@@ -24,7 +24,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(request, settings):
+def _test_settings(request, settings, tmp_path_factory):
     """Fast password hashing, a private in-memory cache and in-process Celery tasks for every test,
     except the integration tests, which keep the real Redis and a real worker."""
     from django.utils import translation
@@ -36,6 +36,8 @@ def _test_settings(request, settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Private files (portal/private_media.py) of a test stay in a folder of its own, out of the checkout.
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path_factory.mktemp("private_media"))
     if request.node.get_closest_marker("integration"):
         yield
         return

@@ -9,7 +9,6 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -28,8 +27,8 @@ from portal.blocks import RICH_TEXT_FEATURES, BodyBlock
 NEWS_PER_PAGE = 10
 HOME_NEWS_COUNT = 3
 # At most this many contact form posts per client address within the window (seconds).
-CONTACT_RATE_LIMIT = 5
-CONTACT_RATE_WINDOW = 10 * 60
+# Posts of the contact form per client address (PORTAL_RATE_LIMITS["contact"], "5/10m/ip").
+CONTACT_RATE_LIMIT = int(settings.PORTAL_RATE_LIMITS["contact"].split("/")[0])
 HONEYPOT_FIELD = "website"
 
 
@@ -188,22 +187,18 @@ class ContactFormMixin(forms.Form):
 
 
 def client_address(request) -> str:
-    """The client's address as the web server saw it (behind a proxy, configure the proxy to set
-    REMOTE_ADDR, e.g. gunicorn's --forwarded-allow-ips, rather than trusting X-Forwarded-For here)."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The client's address, read through the configured trusted proxies (portal.ratelimits)."""
+    from portal.ratelimits import client_ip
+
+    return client_ip(request)
 
 
 def contact_rate_limit_exceeded(request) -> bool:
-    """Count one post from this address; True once it has posted more than CONTACT_RATE_LIMIT times
-    within CONTACT_RATE_WINDOW seconds (a fixed window that starts with the first post)."""
-    key = f"portal:contact-form:{client_address(request)}"
-    cache.add(key, 0, timeout=CONTACT_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add() and incr()
-        cache.set(key, 1, timeout=CONTACT_RATE_WINDOW)
-        count = 1
-    return count > CONTACT_RATE_LIMIT
+    """Count one post from this address; True once it has posted more than PORTAL_RATE_LIMITS["contact"]
+    allows (5 in 10 minutes), counted per client address behind the trusted proxies."""
+    from portal.ratelimits import consume
+
+    return not consume(request, "contact")
 
 
 class ContactFormPage(AbstractEmailForm):

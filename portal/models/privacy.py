@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PrivateExportStorage(FileSystemStorage):
-    """Exports live under MEDIA_ROOT/<PRIVACY_EXPORT_DIR>, with no public URL: only the permission-checked
-    download view reads them. The location follows the settings at each use (tests change MEDIA_ROOT)."""
+    """Exports live under PRIVATE_MEDIA_ROOT/<PRIVACY_EXPORT_DIR> (outside MEDIA_ROOT), with no public URL:
+    only the permission-checked download view reads them. The location follows the settings at each use
+    (tests change PRIVATE_MEDIA_ROOT)."""
 
     @property
     def base_location(self):
-        return str(Path(settings.MEDIA_ROOT) / settings.PRIVACY_EXPORT_DIR)
+        return str(Path(settings.PRIVATE_MEDIA_ROOT) / settings.PRIVACY_EXPORT_DIR)
 
     @property
     def location(self):

@@ -5,7 +5,7 @@ from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from portal.privacy import selectors, services
 from portal.privacy.forms import AccountDeleteForm, ConsentForm
 from portal.privacy.middleware import SESSION_KEY
+from portal.private_media import serve_private_file
 
 
 @never_cache
@@ -61,14 +62,9 @@ def export_download(request, public_id):
     export = selectors.export_for(request.user, public_id)
     if export is None or not export.is_ready or not export.file:
         raise Http404
-    try:
-        handle = export.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1])
-    response["Content-Type"] = "application/zip"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private_file(
+        request, export.file, filename=export.file.name.rsplit("/", 1)[-1], content_type="application/zip"
+    )
 
 
 @never_cache
@@ -125,8 +121,3 @@ def consent(request):
             "had_earlier": request.user.privacy_consents.exists(),
         },
     )
-
-
-def private_media(request, path, **kwargs):
-    """The development server serves MEDIA_ROOT; never the private part of it."""
-    raise Http404

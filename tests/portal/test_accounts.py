@@ -115,17 +115,20 @@ def test_duplicate_email_creates_no_second_account(client, django_user_model, ma
 
 
 def test_login_is_rate_limited(client, django_user_model):
+    """Repeated wrong passwords slow the account down on an unknown device (a cooling period, not a lock:
+    tests/security/test_rate_limits.py shows the owner's own device and network are not held up)."""
     django_user_model.objects.create_user(email="u@example.org", password="right-password-123")
     pages = [
         client.post("/accounts/login/", {"login": "u@example.org", "password": f"wrong-{i}"}).content.decode()
         for i in range(6)
     ]
-    assert "För många misslyckade inloggningsförsök" not in pages[0]
-    assert "För många misslyckade inloggningsförsök" in pages[-1]
-    # Even the right password is refused while the limit holds.
+    cooling = "Många inloggningsförsök till det här kontot har misslyckats"
+    assert cooling not in pages[0]
+    assert cooling in pages[-1]
+    # From this unknown device, even the right password waits for the cooling period to pass.
     response = client.post("/accounts/login/", {"login": "u@example.org", "password": "right-password-123"})
     assert "_auth_user_id" not in client.session
-    assert "För många misslyckade inloggningsförsök" in response.content.decode()
+    assert cooling in response.content.decode()
 
 
 def test_password_reset_sends_a_link(client, django_user_model, mailoutbox):

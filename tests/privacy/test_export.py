@@ -113,7 +113,8 @@ def test_the_file_is_outside_the_public_media_path(settings, django_capture_on_c
     export.refresh_from_db()
     path = Path(export.file.path)
     assert path.is_file()
-    assert Path(settings.MEDIA_ROOT) / "private" / "exports" in path.parents
+    assert Path(settings.PRIVATE_MEDIA_ROOT).resolve() / "exports" in path.parents
+    assert Path(settings.MEDIA_ROOT).resolve() not in path.parents
     # A random directory per export: the name cannot be guessed.
     assert len(path.parent.name) >= 30
 
