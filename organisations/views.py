@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.idempotency import idempotent
 from portal.two_factor import coordinator_required, redirect_to_totp_setup, user_has_totp
 
 from . import permissions, selectors, services
@@ -134,6 +135,7 @@ def detail(request, slug):
 
 @verified_email_required
 @GET_POST
+@idempotent
 def register(request):
     form = OrganisationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -217,6 +219,7 @@ def settings_view(request, organisation):
 
 @GET_POST
 @organisation_permission(permissions.can_manage_members)
+@idempotent
 def invite(request, organisation):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -386,6 +389,7 @@ def withdraw(request, organisation):
 
 @GET_POST
 @organisation_permission(permissions.can_request_to_join)
+@idempotent
 def join(request, organisation):
     if JoinRequest.objects.filter(
         organisation=organisation, user=request.user, status=JoinRequest.Status.PENDING
