@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -57,6 +58,12 @@ def _consultation(request, slug) -> Consultation:
     if not permissions.can_view(request.user, consultation):
         raise Http404
     return consultation
+
+
+def _field_for(exc: ValidationError, field: str):
+    """The field an error about the text belongs to; None (the whole form) for any other error. A
+    ValidationError holding a list or a dict has no code of its own."""
+    return field if getattr(exc, "code", "") in ("empty", "too_long", "markup") else None
 
 
 def _add_errors(form, exc: ValidationError, field=None):
@@ -184,9 +191,7 @@ def comment_create(request, slug):
                 parent=parent,
             )
         except ValidationError as exc:
-            _add_errors(
-                form, exc, "text" if getattr(exc, "code", "") in ("empty", "too_long", "markup") else None
-            )
+            _add_errors(form, exc, _field_for(exc, "text"))
         else:
             messages.success(request, _("Your comment is published."))
             return redirect(f"{consultation.get_absolute_url()}#{comment.anchor}")
@@ -258,7 +263,7 @@ def comment_edit(request, pk):
         try:
             services.comment_edit(comment=comment, user=request.user, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            _add_errors(form, exc, "text" if exc.code in ("empty", "too_long", "markup") else None)
+            _add_errors(form, exc, _field_for(exc, "text"))
         else:
             messages.success(request, _("Your comment is updated."))
             return redirect(comment.get_absolute_url())
@@ -302,7 +307,7 @@ def comment_report(request, pk):
         try:
             services.comment_report(comment=comment, user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc, "reason" if exc.code in ("empty", "too_long", "markup") else None)
+            _add_errors(form, exc, _field_for(exc, "reason"))
         else:
             messages.success(request, _("Thank you. A coordinator will look at the comment."))
             return redirect(comment.get_absolute_url())
@@ -321,10 +326,13 @@ def comment_hide(request, pk):
         try:
             services.comment_hide(comment=comment, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc, "reason" if exc.code in ("empty", "too_long", "markup") else None)
+            _add_errors(form, exc, _field_for(exc, "reason"))
         else:
             messages.success(request, _("The comment is hidden and its author has been told why."))
-            return redirect(request.POST.get("next") or comment.get_absolute_url())
+            back = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+                back = comment.get_absolute_url()  # only back into the portal
+            return redirect(back)
     return TemplateResponse(request, "consultations/comment_hide.html", {"comment": comment, "form": form})
 
 

@@ -1,13 +1,15 @@
 """No address answers 500, whoever asks and whatever the address holds.
 
 Every URL pattern of the resolver (the same walk as the permission matrix, Wagtail's admin aside) is
-requested in both languages (Swedish unprefixed, English under /en/) with its parameters filled four
-ways: real ids of the seeded objects, ids of objects that belong to another organisation, stale ids
-(the row was deleted) and malformed values (an id past PostgreSQL's integer range, an over-long slug,
-a string with markup and a NUL, a random UUID). Each is requested with GET (and with a garbage query
-string) and POST (empty and garbage bodies) by every role: anonymous, a member, an organisation
+requested with its parameters filled four ways: real ids of the seeded objects, ids of objects that
+belong to another organisation, stale ids (the row was deleted) and malformed values (an id past
+PostgreSQL's integer range, an over-long slug, a string with markup and a NUL, a random UUID); in
+Swedish (unprefixed) and, with the real parameters, in English (/en/). Each address is requested with
+GET and POST (a garbage body; the real address also with a garbage query string and an empty body).
+The real Swedish address is requested by every role: anonymous, a member, an organisation
 administrator, the administrator of an organisation still waiting for approval, a coordinator and a
-Wagtail editor.
+Wagtail editor; the other variants by the three roles whose code paths differ most (anonymous, member,
+coordinator), which keeps the sweep near a minute.
 
 The test client does not re-raise view exceptions here (`raise_request_exception=False`), so a 500 is
 seen as the visitor sees it; the exception behind each one is collected from `got_request_exception`
