@@ -9,11 +9,14 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organisations import permissions as org_permissions
 from organisations.attribution import speaking_for_memberships
+from portal import kept_drafts
+from portal.idempotency import idempotent
 from portal.private_media import serve_private_file
 from portal.two_factor import coordinator_required
 
@@ -56,6 +59,12 @@ def _consultation(request, slug) -> Consultation:
     if not permissions.can_view(request.user, consultation):
         raise Http404
     return consultation
+
+
+def _field_for(exc: ValidationError, field: str):
+    """The field an error about the text belongs to; None (the whole form) for any other error. A
+    ValidationError holding a list or a dict has no code of its own."""
+    return field if getattr(exc, "code", "") in ("empty", "too_long", "markup") else None
 
 
 def _add_errors(form, exc: ValidationError, field=None):
@@ -134,13 +143,25 @@ def version_diff(request, slug):
 
 
 @GET_POST
+@idempotent
 def comment_create(request, slug):
     if not request.user.is_authenticated:
-        return _login(request)
+        if kept_drafts.session_expired(request) and request.method == "POST":
+            _consultation(request, slug)  # keep text only for a consultation that exists
+        return kept_drafts.keep_and_login(
+            request,
+            kind="comment",
+            target=slug,
+            fields=("text", "section", "parent", "organisation"),
+            then=request.get_full_path(),
+        )
     consultation = _consultation(request, slug)
     organisations = permissions.participating_organisations(request.user, consultation)
     if request.method != "POST":
-        return redirect(consultation)
+        kept = kept_drafts.claim(request, kind="comment", target=consultation.slug)
+        if kept is None or not organisations or not consultation.is_open:
+            return redirect(consultation)
+        return _kept_comment_form(request, consultation, organisations, kept)
     form = CommentForm(request.POST, organisations=organisations)
     if not consultation.is_open:
         form.add_error(None, _("The consultation is closed: comments and responses can no longer be sent."))
@@ -171,9 +192,7 @@ def comment_create(request, slug):
                 parent=parent,
             )
         except ValidationError as exc:
-            _add_errors(
-                form, exc, "text" if getattr(exc, "code", "") in ("empty", "too_long", "markup") else None
-            )
+            _add_errors(form, exc, _field_for(exc, "text"))
         else:
             messages.success(request, _("Your comment is published."))
             return redirect(f"{consultation.get_absolute_url()}#{comment.anchor}")
@@ -182,6 +201,24 @@ def comment_create(request, slug):
         "consultations/comment_form.html",
         {"consultation": consultation, "form": form, "section": section, "parent": parent},
         status=400,
+    )
+
+
+def _kept_comment_form(request, consultation, organisations, kept: dict):
+    """The comment form again, pre-filled with the text kept when the session had ended."""
+    initial = {name: kept.get(name, "") for name in ("text", "section", "parent", "organisation")}
+    form = CommentForm(initial=initial, organisations=organisations)
+    key = initial["section"]
+    section = (
+        Section.objects.filter(consultation=consultation, key=key).first() if key and _is_uuid(key) else None
+    )
+    parent = None
+    if str(initial["parent"]).isdigit():
+        parent = Comment.objects.filter(consultation=consultation, pk=int(initial["parent"])).first()
+    return TemplateResponse(
+        request,
+        "consultations/comment_form.html",
+        {"consultation": consultation, "form": form, "section": section, "parent": parent, "kept": True},
     )
 
 
@@ -213,16 +250,35 @@ def comment_edit(request, pk):
         raise PermissionDenied
     form = CommentEditForm(request.POST or None, initial={"text": comment.text})
     if not permissions.can_edit_comment(request.user, comment):
-        form.add_error(None, _("A comment can only be edited within 15 minutes of writing it."))
-    elif request.method == "POST" and form.is_valid():
+        refusal = _edit_refusal(comment)
+        if request.method != "POST":
+            messages.error(request, refusal)
+            return redirect(comment.get_absolute_url())
+        # What they wrote stays in the form, so that it can be copied.
+        form.is_valid()
+        form.add_error(None, refusal)
+        return TemplateResponse(
+            request, "consultations/comment_edit.html", {"comment": comment, "form": form}, status=403
+        )
+    if request.method == "POST" and form.is_valid():
         try:
             services.comment_edit(comment=comment, user=request.user, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            _add_errors(form, exc, "text" if exc.code in ("empty", "too_long", "markup") else None)
+            _add_errors(form, exc, _field_for(exc, "text"))
         else:
             messages.success(request, _("Your comment is updated."))
             return redirect(comment.get_absolute_url())
     return TemplateResponse(request, "consultations/comment_edit.html", {"comment": comment, "form": form})
+
+
+def _edit_refusal(comment) -> str:
+    if comment.deleted_at is not None:
+        return _("A deleted comment cannot be edited.")
+    if comment.hidden_at is not None:
+        return _("A hidden comment cannot be edited.")
+    if not comment.consultation.is_open:
+        return _("The consultation is closed: comments and responses can no longer be sent.")
+    return _("A comment can only be edited within 15 minutes of writing it.")
 
 
 @GET_POST
@@ -240,6 +296,7 @@ def comment_delete(request, pk):
 
 
 @GET_POST
+@idempotent
 def comment_report(request, pk):
     if not request.user.is_authenticated:
         return _login(request)
@@ -251,7 +308,7 @@ def comment_report(request, pk):
         try:
             services.comment_report(comment=comment, user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc, "reason" if exc.code in ("empty", "too_long", "markup") else None)
+            _add_errors(form, exc, _field_for(exc, "reason"))
         else:
             messages.success(request, _("Thank you. A coordinator will look at the comment."))
             return redirect(comment.get_absolute_url())
@@ -270,10 +327,13 @@ def comment_hide(request, pk):
         try:
             services.comment_hide(comment=comment, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc, "reason" if exc.code in ("empty", "too_long", "markup") else None)
+            _add_errors(form, exc, _field_for(exc, "reason"))
         else:
             messages.success(request, _("The comment is hidden and its author has been told why."))
-            return redirect(request.POST.get("next") or comment.get_absolute_url())
+            back = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+                back = comment.get_absolute_url()  # only back into the portal
+            return redirect(back)
     return TemplateResponse(request, "consultations/comment_hide.html", {"comment": comment, "form": form})
 
 
@@ -323,9 +383,19 @@ def _response_organisation(request, consultation):
 
 
 @GET_POST
+@idempotent
 def response_edit(request, slug):
     if not request.user.is_authenticated:
-        return _login(request)
+        if kept_drafts.session_expired(request) and request.method == "POST":
+            _consultation(request, slug)
+        return kept_drafts.keep_and_login(
+            request,
+            kind="response",
+            target=slug,
+            fields=("text", "revision", "organisation"),
+            prefixes=("answer_",),
+            then=request.get_full_path(),
+        )
     consultation = _consultation(request, slug)
     organisation, organisations = _response_organisation(request, consultation)
     if organisation is None:
@@ -360,6 +430,13 @@ def response_edit(request, slug):
     answers = {a.question_id: a.text for a in response.answers.all()}
     initial = {"revision": response.revision, "text": response.text}
     initial.update({f"answer_{pk}": text for pk, text in answers.items()})
+    kept = kept_drafts.claim(request, kind="response", target=consultation.slug) if not request.POST else None
+    if kept and str(kept.get("organisation", organisation.pk)) == str(organisation.pk):
+        # The text sent when the session had ended, over the saved draft; with the revision it was
+        # written on, so that a draft changed since is reported as a conflict, not overwritten.
+        initial.update({n: v for n, v in kept.items() if n == "text" or n.startswith("answer_")})
+        if str(kept.get("revision", "")).isdigit():
+            initial["revision"] = int(kept["revision"])
     form = ResponseForm(
         request.POST or None,
         request.FILES or None,
@@ -397,6 +474,7 @@ def response_edit(request, slug):
 
 
 @GET_POST
+@idempotent
 def response_submit(request, slug):
     if not request.user.is_authenticated:
         return _login(request)
@@ -615,6 +693,7 @@ def outcome_edit(request, slug):
 
 @coordinator_required
 @require_POST
+@idempotent
 def export_create(request, slug):
     consultation = _consultation(request, slug)
     form = ExportForm(request.POST)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organisations.models import Organisation
+from portal.idempotency import idempotent
 from portal.two_factor import coordinator_required
 
 from . import calendar, permissions, selectors, services
@@ -159,6 +160,7 @@ def meeting_detail(request, pk: int):
 
 
 @require_POST
+@idempotent
 def rsvp(request, pk: int, organisation_pk: int):
     if not request.user.is_authenticated:
         raise PermissionDenied
@@ -260,6 +262,7 @@ def _minutes_context(meeting: Meeting, minutes: Minutes, *, members_only: bool, 
 
 @login_required
 @GET_POST
+@idempotent
 def minutes_review(request, pk: int):
     meeting = _visible_meeting(request, pk)
     minutes = permissions.minutes_of(meeting)
@@ -343,6 +346,7 @@ def action_items(request):
 
 @login_required
 @GET_POST
+@idempotent
 def action_item_update(request, pk: int):
     item = get_object_or_404(
         ActionItem.objects.select_related(
@@ -392,6 +396,7 @@ def _agenda_from_formset(formset):
 
 @coordinator_required
 @GET_POST
+@idempotent
 def meeting_edit(request, pk: int | None = None):
     meeting = get_object_or_404(Meeting, pk=pk) if pk else Meeting()
     if meeting.pk and meeting.is_cancelled:
@@ -525,6 +530,7 @@ def attendance(request, pk: int):
 
 @coordinator_required
 @GET_POST
+@idempotent
 def minutes_edit(request, pk: int):
     meeting = get_object_or_404(selectors_meeting_queryset(), pk=pk)
     minutes = permissions.minutes_of(meeting)
@@ -589,6 +595,7 @@ def minutes_edit(request, pk: int):
 
 @coordinator_required
 @require_POST
+@idempotent
 def minutes_action(request, pk: int, action: str):
     meeting = get_object_or_404(Meeting, pk=pk)
     minutes = get_object_or_404(Minutes, meeting=meeting)
@@ -621,7 +628,10 @@ def minutes_action(request, pk: int, action: str):
             )
             messages.success(request, _("The correction has been added to the minutes."))
         elif action == "delete-action-item":
-            item = get_object_or_404(ActionItem, pk=request.POST.get("item"), minutes=minutes)
+            item_pk = request.POST.get("item", "")
+            if not item_pk.isdigit():
+                raise Http404
+            item = get_object_or_404(ActionItem, pk=int(item_pk), minutes=minutes)
             services.action_item_delete(actor=request.user, item=item)
             messages.success(request, _("The action item has been removed."))
         else:

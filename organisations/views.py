@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal import ratelimits
+from portal.idempotency import idempotent
 from portal.two_factor import coordinator_required, redirect_to_totp_setup, user_has_totp
 
 from . import permissions, selectors, services
@@ -135,6 +136,7 @@ def detail(request, slug):
 
 @verified_email_required
 @GET_POST
+@idempotent
 def register(request):
     form = OrganisationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and not ratelimits.consume(request, "organisation_register"):
@@ -226,6 +228,7 @@ def settings_view(request, organisation):
 
 @GET_POST
 @organisation_permission(permissions.can_manage_members)
+@idempotent
 def invite(request, organisation):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -395,6 +398,7 @@ def withdraw(request, organisation):
 
 @GET_POST
 @organisation_permission(permissions.can_request_to_join)
+@idempotent
 def join(request, organisation):
     if JoinRequest.objects.filter(
         organisation=organisation, user=request.user, status=JoinRequest.Status.PENDING

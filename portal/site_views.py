@@ -13,7 +13,8 @@ logger = logging.getLogger(__name__)
 
 def search(request):
     """Site search over the live pages of the current language (Wagtail's search backend)."""
-    query = request.GET.get("q", "").strip()[:200]
+    # PostgreSQL refuses a NUL in any text it is sent (a 500 before this).
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     results = Page.objects.none()
     if query:
         pages = Page.objects.live().public().specific()

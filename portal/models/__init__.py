@@ -1,4 +1,5 @@
 from .audit import AuditEntry
+from .idempotency import IdempotencyKey, KeptDraft
 from .pages import (
     ContactFormField,
     ContactFormPage,
@@ -20,6 +21,8 @@ __all__ = [
     "InactivityNotice",
     "LoginEvent",
     "HomePage",
+    "IdempotencyKey",
+    "KeptDraft",
     "NewsArticlePage",
     "NewsIndexPage",
     "PrivacyConsent",

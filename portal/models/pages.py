@@ -270,8 +270,15 @@ class ContactFormPage(AbstractEmailForm):
             )
             status = 429
         elif form.is_valid():
-            submission = self.process_form_submission(form)
-            return self.render_landing_page(request, submission, *args, **kwargs)
+            from portal.idempotency import run_once
+
+            # Sent twice (a double click, a retry): stored and e-mailed once, the thank-you page again.
+            def send():
+                return self.render_landing_page(request, self.process_form_submission(form), *args, **kwargs)
+
+            return run_once(
+                request, send, replay=lambda: self.render_landing_page(request, None, *args, **kwargs)
+            )
         else:
             status = 200
         context = self.get_context(request)

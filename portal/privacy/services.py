@@ -614,6 +614,10 @@ def apply_retention(*, now: datetime | None = None) -> dict[str, Any]:
         "exports_deleted": delete_expired_exports(now=now),
     }
     result.update(prune_logs(now=now))
+    from portal import idempotency, kept_drafts
+
+    result["idempotency_keys_deleted"] = idempotency.purge(now=now)
+    result["kept_drafts_deleted"] = kept_drafts.purge(now=now)
     return result
 
 
