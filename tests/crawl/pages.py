@@ -34,6 +34,12 @@ NOT_HTML = {
     "consultations:export_download",
     "privacy:export_download",
     "mfa_download_recovery_codes",
+    "oparl:system",
+    "oparl:list",
+    "oparl:object",
+    "oparl:file_content",
+    "opendata:dcat",
+    "opendata:download",
 }
 
 
@@ -54,6 +60,8 @@ def pages_for(world, role: str, language: str = "sv") -> list[tuple[str, str]]:
 # --- the catalogue --------------------------------------------------------------------------------
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "sv" / "LC_MESSAGES" / "django.po"
+# Apps that keep their own catalogue (opendata/, ...) count as much as the main one.
+CATALOGUES = [CATALOGUE, *sorted(Path(settings.BASE_DIR).glob("*/locale/sv/LC_MESSAGES/django.po"))]
 _PLACEHOLDER = re.compile(r"%\(|%[sd]|\{")
 
 
@@ -67,7 +75,7 @@ def _entries() -> list[tuple[str, str]]:
 
     An entry without a Swedish translation counts too: a Swedish page would show its English msgid."""
     pairs = []
-    for entry in polib.pofile(str(CATALOGUE)):
+    for entry in (entry for path in CATALOGUES for entry in polib.pofile(str(path))):
         if entry.obsolete or "fuzzy" in entry.flags:
             continue
         if entry.msgid_plural:

@@ -192,6 +192,15 @@ MATRIX: dict[str, tuple] = {
     "meetings:minutes_edit": COORD,
     "meetings:minutes_action": (LOGIN, 403, 403, 403, 403, 405),
     "meetings:state": (LOGIN, 403, 403, 403, 403, 405),
+    # --- open data: what a visitor may see, to everyone; the members-only meeting is not there at all ---
+    "oparl:system": PUBLIC,
+    "oparl:list": PUBLIC,
+    "oparl:object": NOT_FOUND,  # the members-only meeting: not in the API, not even by id
+    "oparl:file_content": PUBLIC,  # the public minutes as HTML
+    "opendata:index": PUBLIC,
+    "opendata:api": PUBLIC,
+    "opendata:dcat": PUBLIC,
+    "opendata:download": PUBLIC,
 }
 
 # POST with empty data, for views that only take POST (their GET row is 405) and a few form views.
@@ -431,6 +440,10 @@ def world(settings, tmp_path):
         "notifications:organisation_unsubscribe": {"token": make_organisation_unsubscribe_token(org_a.pk)},
         "privacy:export_status": {"public_id": "0b5e1b6e-6d1a-4c4b-9a55-3f1d2c9e8a77"},
         "privacy:export_download": {"public_id": "0b5e1b6e-6d1a-4c4b-9a55-3f1d2c9e8a77"},
+        "oparl:list": {"list_path": "meetings"},
+        "oparl:object": {"path": "meeting", "key": str(members_meeting.pk)},
+        "oparl:file_content": {"key": f"minutes-{public_meeting.pk}-html"},
+        "opendata:download": {"dataset": "meetings", "fmt": "csv"},
     }
     for name in (
         "detail",
