@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "organisations",
     "consultations",
     "meetings",
+    "actionplan",
     "notifications",
     "wagtail_localize",
     "wagtail_localize.locales",
