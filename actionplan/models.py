@@ -199,7 +199,9 @@ class ActivityPage(Page):
         help_text=_("Hears about knowledge input sent to this activity."),
     )
     # Derived from the parent page when saved, so that figures per area are one GROUP BY.
-    area = models.ForeignKey(DevelopmentArea, null=True, editable=False, on_delete=models.SET_NULL, related_name="+")
+    area = models.ForeignKey(
+        DevelopmentArea, null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("description"),
@@ -230,7 +232,9 @@ class ActivityPage(Page):
     def save(self, *args, **kwargs):
         parent = self.get_parent() if self.path else None
         if parent is not None:
-            area_id = DevelopmentAreaPage.objects.filter(pk=parent.pk).values_list("area_id", flat=True).first()
+            area_id = (
+                DevelopmentAreaPage.objects.filter(pk=parent.pk).values_list("area_id", flat=True).first()
+            )
             self.area_id = area_id
         return super().save(*args, **kwargs)
 
@@ -287,12 +291,22 @@ class FollowUp(ClusterableModel):
     )
     correction_note = models.CharField(_("what was corrected"), max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = FollowUpQuerySet.as_manager()
@@ -317,6 +331,10 @@ class FollowUp(ClusterableModel):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    def clean(self):
+        if self.pk and FollowUp.objects.filter(pk=self.pk, published_at__isnull=False).exists():
+            raise ValidationError(_("A published follow-up cannot be changed. Make a correction instead."))
+
     def staircase(self):
         """All six steps in order, each with the recorded row (or None: not yet in place)."""
         rows = {s.step: s for s in self.steps.all()}
@@ -330,7 +348,12 @@ class FollowUpStep(Orderable):
     justification = models.CharField(_("justification"), max_length=1000)
     evidence_url = models.URLField(_("link"), blank=True)
     evidence_document = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name=_("document"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     evidence_consultation = models.ForeignKey(
         "consultations.Consultation",
@@ -434,7 +457,11 @@ class KnowledgeInput(models.Model):
         related_name="knowledge_inputs",
     )
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("sent by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent by"),
     )
     activity = models.ForeignKey(
         ActivityPage,
@@ -476,9 +503,10 @@ class KnowledgeInput(models.Model):
         ]
 
     def __str__(self):
-        return str(_("Input from %(organisation)s, %(date)s") % {
-            "organisation": self.organisation, "date": self.sent_at.date()
-        })
+        return str(
+            _("Input from %(organisation)s, %(date)s")
+            % {"organisation": self.organisation, "date": self.sent_at.date()}
+        )
 
     def clean(self):
         from .validation import find_personnummer
