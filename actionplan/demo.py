@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (the demo texts are data, one sentence per line)
 """Demo content: the action plan's real structure (its three development areas and their activities with
 the responsible city bodies), written for the demo in our own words from the plan's facts, with a few
 follow-ups on the six-step model and one knowledge input, so that a new user sees it working.
