@@ -102,7 +102,8 @@ def _events_sql():
         FROM {t["comment"]} cm JOIN {t["consultation"]} c ON c.id = cm.consultation_id
         WHERE cm.deleted_at IS NULL AND cm.organisation_id IS NOT NULL
       UNION ALL
-        SELECT 'responded', r.organisation_id, c.id, c.activity_id, NULL, c.development_area_id, v.submitted_at
+        SELECT 'responded', r.organisation_id, c.id, c.activity_id, NULL, c.development_area_id,
+               v.submitted_at
         FROM {t["version"]} v JOIN {t["response"]} r ON r.id = v.response_id
         JOIN {t["consultation"]} c ON c.id = r.consultation_id
       UNION ALL
@@ -122,8 +123,14 @@ def _events_sql():
 
 def _quarter_expr(column):
     if connection.vendor == "postgresql":
-        return f"(CAST(EXTRACT(YEAR FROM {column}) AS integer) * 10 + CAST(EXTRACT(QUARTER FROM {column}) AS integer))"
-    return f"(CAST(strftime('%Y', {column}) AS integer) * 10 + (CAST(strftime('%m', {column}) AS integer) + 2) / 3)"
+        return (
+            f"(CAST(EXTRACT(YEAR FROM {column}) AS integer) * 10"
+            f" + CAST(EXTRACT(QUARTER FROM {column}) AS integer))"
+        )
+    return (
+        f"(CAST(strftime('%Y', {column}) AS integer) * 10"
+        f" + (CAST(strftime('%m', {column}) AS integer) + 2) / 3)"
+    )
 
 
 def _rows(sql, params):
@@ -223,7 +230,8 @@ def coverage(*, now=None, public=False, quarters: int = 8) -> Coverage:
         events
         + f"""SELECT o.id, o.name FROM {t["org"]} o
         WHERE o.id IN (SELECT org_id FROM events WHERE kind = 'invited' AND at >= %s)
-          AND o.id NOT IN (SELECT org_id FROM events WHERE kind IN ({heard_kinds}) AND at >= %s AND org_id IS NOT NULL)
+          AND o.id NOT IN (
+            SELECT org_id FROM events WHERE kind IN ({heard_kinds}) AND at >= %s AND org_id IS NOT NULL)
         ORDER BY o.name"""
     )
     not_heard = [] if public else _rows(not_heard_sql + " LIMIT 500", [since, since])
@@ -231,7 +239,8 @@ def coverage(*, now=None, public=False, quarters: int = 8) -> Coverage:
         events
         + f"""SELECT COUNT(*) FROM {t["org"]} o
         WHERE o.id IN (SELECT org_id FROM events WHERE kind = 'invited' AND at >= %s)
-          AND o.id NOT IN (SELECT org_id FROM events WHERE kind IN ({heard_kinds}) AND at >= %s AND org_id IS NOT NULL)""",
+          AND o.id NOT IN (
+            SELECT org_id FROM events WHERE kind IN ({heard_kinds}) AND at >= %s AND org_id IS NOT NULL)""",
         [since, since],
     )[0][0]
 

@@ -123,7 +123,8 @@ def refuse_deleting_linked_activity(request, page):
         messages.error(
             request,
             _(
-                "This activity cannot be deleted: consultations, meetings, follow-ups or knowledge input point at it. Set its status to discontinued instead."
+                "This activity cannot be deleted: consultations, meetings, follow-ups or knowledge input "
+                "point at it. Set its status to discontinued instead."
             ),
         )
         return redirect("wagtailadmin_explore", page.get_parent().pk)

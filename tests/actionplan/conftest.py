@@ -3,7 +3,14 @@ from django.utils import translation
 
 from actionplan.models import ActionPlanPage, ActivityPage, CityBody, DevelopmentArea, DevelopmentAreaPage
 from organisations.models import FocusArea
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, add_page, coordinator, site_home
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    add_page,
+    coordinator,
+    site_home,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -14,7 +21,9 @@ def _swedish():
 
 @pytest.fixture
 def body(db):
-    return CityBody.objects.create(slug="utbildningsnamnden", name_sv="Utbildningsnämnden", name_en="Education Committee")
+    return CityBody.objects.create(
+        slug="utbildningsnamnden", name_sv="Utbildningsnämnden", name_en="Education Committee"
+    )
 
 
 @pytest.fixture
@@ -26,14 +35,20 @@ def plan(db):
 @pytest.fixture
 def area_page(plan):
     area = DevelopmentArea.objects.get(code="children")
-    return add_page(plan, DevelopmentAreaPage(title="Förebygga rasism mot barn och unga", slug="barn", area=area))
+    return add_page(
+        plan, DevelopmentAreaPage(title="Förebygga rasism mot barn och unga", slug="barn", area=area)
+    )
 
 
 @pytest.fixture
 def activity(area_page, body):
     page = ActivityPage(
-        title="Rasism i sociala medier", slug="sociala-medier", responsible_body=body, status="ongoing",
-        period_start=2024, period_end=2027,
+        title="Rasism i sociala medier",
+        slug="sociala-medier",
+        responsible_body=body,
+        status="ongoing",
+        period_start=2024,
+        period_end=2027,
     )
     page.forms_of_racism.set([FocusArea.objects.get(slug="antisemitism")])
     return add_page(area_page, page)

@@ -31,12 +31,18 @@ def test_figures_per_area_activity_form_and_the_unheard(activity, org, org_admin
     heard = org
     silent = OrganisationFactory(name="Tysta föreningen")
     inputter = OrganisationFactory(name="Underlagsföreningen")
-    c = ConsultationFactory(development_area_id="children", activity=activity, audience=Consultation.Audience.CHOSEN)
+    c = ConsultationFactory(
+        development_area_id="children", activity=activity, audience=Consultation.Audience.CHOSEN
+    )
     c.invited_organisations.set([heard, silent])
     c.save()  # a ParentalManyToManyField is written on save
     CommentFactory(consultation=c, section=c.sections.first(), author=org_admin, organisation=heard)
-    KnowledgeInput.objects.create(organisation=inputter, activity=activity, area=activity.area, text="Mönster.")
-    meeting = MeetingFactory(start=timezone.now() - dt.timedelta(days=3), end=timezone.now() - dt.timedelta(days=3, hours=-2))
+    KnowledgeInput.objects.create(
+        organisation=inputter, activity=activity, area=activity.area, text="Mönster."
+    )
+    meeting = MeetingFactory(
+        start=timezone.now() - dt.timedelta(days=3), end=timezone.now() - dt.timedelta(days=3, hours=-2)
+    )
     AgendaItemFactory(meeting=meeting, activity=activity)
     Invitation.objects.create(meeting=meeting, organisation=silent)
     Attendance.objects.create(meeting=meeting, organisation=inputter, name="Deltagare")
@@ -61,7 +67,9 @@ def test_figures_per_area_activity_form_and_the_unheard(activity, org, org_admin
 
 
 def test_page_shows_chart_and_table_and_csv_has_the_same_figures(client, activity, coord):
-    c = ConsultationFactory(development_area_id="children", activity=activity, audience=Consultation.Audience.CHOSEN)
+    c = ConsultationFactory(
+        development_area_id="children", activity=activity, audience=Consultation.Audience.CHOSEN
+    )
     c.invited_organisations.set([OrganisationFactory(name="Tysta föreningen")])
     c.save()
     client.force_login(coord)

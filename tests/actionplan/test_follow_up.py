@@ -11,11 +11,19 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def draft(activity, coord):
     follow_up = FollowUp.objects.create(
-        activity=activity, period="2026", period_end="2026-12-31", activity_status="ongoing",
-        narrative="Första uppföljningen.", created_by=coord,
+        activity=activity,
+        period="2026",
+        period_end="2026-12-31",
+        activity_status="ongoing",
+        narrative="Första uppföljningen.",
+        created_by=coord,
     )
-    FollowUpStep.objects.create(follow_up=follow_up, step=1, justification="Kurser varje termin.", sort_order=0)
-    FollowUpStep.objects.create(follow_up=follow_up, step=4, justification="Barn är med i planeringen.", sort_order=1)
+    FollowUpStep.objects.create(
+        follow_up=follow_up, step=1, justification="Kurser varje termin.", sort_order=0
+    )
+    FollowUpStep.objects.create(
+        follow_up=follow_up, step=4, justification="Barn är med i planeringen.", sort_order=1
+    )
     return follow_up
 
 

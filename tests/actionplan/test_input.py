@@ -25,24 +25,36 @@ def test_numbers_that_are_not_personnummer_pass(text):
 
 
 def test_names_and_contacts_are_flagged():
-    hits = find_personal_details("Vi hörde att Anna Svensson blev utsatt. Skriv till anna@example.org eller 070-123 45 67.")
+    hits = find_personal_details(
+        "Vi hörde att Anna Svensson blev utsatt. Skriv till anna@example.org eller 070-123 45 67."
+    )
     assert "Anna Svensson" in hits and "anna@example.org" in hits and "070-123 45 67" in hits
 
 
 def _post(client, org, activity, **extra):
-    data = {"organisation": str(org.pk), "activity": str(activity.pk), "text": "Elever möter rasism i chattar.",
-            "settings": ["school", "digital"], "city_districts": ["rinkeby-kista"]}
+    data = {
+        "organisation": str(org.pk),
+        "activity": str(activity.pk),
+        "text": "Elever möter rasism i chattar.",
+        "settings": ["school", "digital"],
+        "city_districts": ["rinkeby-kista"],
+    }
     data.update(extra)
     return client.post(reverse("actionplan:input_create"), data)
 
 
-def test_personnummer_is_refused_then_the_input_goes_through_and_notifies(client, org, org_admin, activity, coord):
+def test_personnummer_is_refused_then_the_input_goes_through_and_notifies(
+    client, org, org_admin, activity, coord
+):
     activity.coordinator = coord
     activity.save_revision().publish()
     client.force_login(org_admin)
     response = _post(client, org, activity, text=f"Ett barn, {VALID_PNR}, berättade om det.")
     assert response.status_code == 200
-    assert "Remove the personal identity number" in response.content.decode() or "personnummer" in response.content.decode()
+    assert (
+        "Remove the personal identity number" in response.content.decode()
+        or "personnummer" in response.content.decode()
+    )
     assert not KnowledgeInput.objects.exists()
 
     response = _post(client, org, activity)
@@ -67,7 +79,13 @@ def test_the_service_refuses_a_personnummer_whatever_the_form_did(org, org_admin
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        knowledge_input_send(organisation=org, actor=org_admin, text="ok", suggestions=f"Kontakta {VALID_PNR}", activity=activity)
+        knowledge_input_send(
+            organisation=org,
+            actor=org_admin,
+            text="ok",
+            suggestions=f"Kontakta {VALID_PNR}",
+            activity=activity,
+        )
     assert not KnowledgeInput.objects.exists()
 
 

@@ -9,7 +9,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_three_areas_and_rights_focus_areas_exist():
-    assert list(DevelopmentArea.objects.values_list("code", flat=True)) == ["knowledge", "children", "collaboration"]
+    assert list(DevelopmentArea.objects.values_list("code", flat=True)) == [
+        "knowledge",
+        "children",
+        "collaboration",
+    ]
     from actionplan.models import RightsFocusArea
 
     assert RightsFocusArea.objects.count() == 3
@@ -44,8 +48,12 @@ def test_data_migration_maps_the_old_choice_values():
 
     now = timezone.now()
     row = Consultation.objects.create(
-        title="Gammalt samråd", slug="gammalt", summary="x", development_area="children",
-        opens_at=now, closes_at=now + timezone.timedelta(days=1),
+        title="Gammalt samråd",
+        slug="gammalt",
+        summary="x",
+        development_area="children",
+        opens_at=now,
+        closes_at=now + timezone.timedelta(days=1),
     )
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()

@@ -10,11 +10,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def knowledge_input(org, org_admin, activity):
     return KnowledgeInput.objects.create(
-        organisation=org, sent_by=org_admin, activity=activity, area=activity.area, text="Hemligt mönster i skolan."
+        organisation=org,
+        sent_by=org_admin,
+        activity=activity,
+        area=activity.area,
+        text="Hemligt mönster i skolan.",
     )
 
 
-def test_input_is_seen_by_its_organisation_and_coordinators_only(client, knowledge_input, org_admin, other_member, coord):
+def test_input_is_seen_by_its_organisation_and_coordinators_only(
+    client, knowledge_input, org_admin, other_member, coord
+):
     url = reverse("actionplan:input_detail", args=[knowledge_input.pk])
     assert client.get(url).status_code == 302  # anonymous: log in
     client.force_login(other_member)
@@ -26,7 +32,9 @@ def test_input_is_seen_by_its_organisation_and_coordinators_only(client, knowled
     assert "Hemligt mönster" in client.get(url).content.decode()
 
 
-def test_dashboard_is_for_coordinators_and_the_summary_names_nobody(client, knowledge_input, other_member, coord, org):
+def test_dashboard_is_for_coordinators_and_the_summary_names_nobody(
+    client, knowledge_input, other_member, coord, org
+):
     client.force_login(other_member)
     assert client.get(reverse("actionplan:dashboard")).status_code == 403
     assert client.get(reverse("actionplan:dashboard_csv", args=["ej-horda"])).status_code == 403
@@ -48,12 +56,20 @@ def test_activity_page_shows_only_what_a_visitor_may_see(client, activity, coord
     minutes = MinutesFactory(meeting=closed)
     from meetings.models import Decision
 
-    decision = Decision.objects.create(minutes=minutes, agenda_item=closed.agenda_items.first(), text="Beslut")
+    decision = Decision.objects.create(
+        minutes=minutes, agenda_item=closed.agenda_items.first(), text="Beslut"
+    )
     follow_up = FollowUp.objects.create(
-        activity=activity, period="2026", period_end="2026-12-31", activity_status="ongoing", narrative="Gick bra.",
+        activity=activity,
+        period="2026",
+        period_end="2026-12-31",
+        activity_status="ongoing",
+        narrative="Gick bra.",
         published_at="2026-11-01T10:00:00Z",
     )
-    FollowUpStep.objects.create(follow_up=follow_up, step=1, justification="Utbildning varje termin.", evidence_decision=decision)
+    FollowUpStep.objects.create(
+        follow_up=follow_up, step=1, justification="Utbildning varje termin.", evidence_decision=decision
+    )
 
     html = client.get(activity.url).content.decode()
     assert "Publicerat samråd" in html and "Utkast till samråd" not in html
