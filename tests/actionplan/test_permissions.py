@@ -81,3 +81,13 @@ def test_activity_page_shows_only_what_a_visitor_may_see(client, activity, coord
     client.force_login(coord)
     html = client.get(activity.url).content.decode()
     assert "Utkast till samråd" in html and "Intern punkt" in html
+
+
+def test_inputs_are_in_the_senders_data_export_and_survive_erasure(knowledge_input, org_admin):
+    from actionplan import privacy
+
+    exported = privacy.export(org_admin)["knowledge_inputs"]
+    assert [row["text"] for row in exported] == ["Hemligt mönster i skolan."]
+    privacy.erase(org_admin)
+    knowledge_input.refresh_from_db()
+    assert knowledge_input.sent_by is None and knowledge_input.text == "Hemligt mönster i skolan."
