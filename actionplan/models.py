@@ -52,6 +52,9 @@ class _Named(models.Model):
         return self.name_en if language == "en" and self.name_en else self.name_sv
 
 
+_AREAS = None
+
+
 class DevelopmentArea(_Named):
     """One of the plan's three development areas. Consultations point at it by `code`."""
 
@@ -62,6 +65,15 @@ class DevelopmentArea(_Named):
         verbose_name = _("development area")
         verbose_name_plural = _("development areas")
         ordering = ["number"]
+
+    @classmethod
+    def cached(cls) -> list["DevelopmentArea"]:
+        """The three areas, read once per process: they come from a migration and have no admin screen,
+        so list filters need not spend a query on them."""
+        global _AREAS
+        if _AREAS is None:
+            _AREAS = list(cls.objects.all())
+        return _AREAS
 
 
 class RightsFocusArea(_Named):

@@ -33,7 +33,7 @@ class FilterForm(forms.Form):
         from actionplan.models import DevelopmentArea
 
         self.fields["area"].choices = [("", _("All development areas"))] + [
-            (area.code, area.localized_name) for area in DevelopmentArea.objects.all()
+            (area.code, area.localized_name) for area in DevelopmentArea.cached()
         ]
         self.fields["focus"].choices = [("", _("All focus areas"))] + [
             (area.slug, area.localized_name) for area in FocusArea.objects.order_by("order", "name_sv")
