@@ -255,17 +255,12 @@ class ActionItemForm(forms.ModelForm):
             "responsible_unit",
             "responsible_person",
             "due_date",
-            "activity",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2}), "due_date": DateInput()}
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("sort_order", "pk")
-        # The action plan's activities, once each (links point at the Swedish page).
-        self.fields["activity"].queryset = (
-            self.fields["activity"].queryset.filter(live=True, locale__language_code="sv").order_by("path")
-        )
         self.fields["responsible_organisation"].queryset = Organisation.objects.approved().order_by("name")
         org_ids = Organisation.objects.approved()
         if not meeting.invite_all_approved:
