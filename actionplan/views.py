@@ -119,8 +119,8 @@ def summary(request):
     )
 
 
-@require_POST
 @coordinator_required
+@require_POST
 def follow_up_publish(request, pk):
     follow_up = get_object_or_404(FollowUp, pk=pk)
     try:
@@ -134,8 +134,8 @@ def follow_up_publish(request, pk):
     return redirect(reverse("actionplan_followup:index"))
 
 
-@require_POST
 @coordinator_required
+@require_POST
 def follow_up_correct(request, pk):
     follow_up = get_object_or_404(FollowUp, pk=pk)
     try:
