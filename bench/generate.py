@@ -354,7 +354,6 @@ class Generator:
         from consultations.models import (
             Consultation,
             ConsultationVersion,
-            DevelopmentArea,
             GuidingQuestion,
             Section,
         )
@@ -388,7 +387,7 @@ class Generator:
                     title=title,
                     slug=HOT_SLUG if i == 0 else f"samrad-{i:05d}",
                     summary=f"Staden vill veta vad civilsamhället tycker om {topic}. " + sentences(rng, 1, 3),
-                    development_area=rng.choice(DevelopmentArea.values),
+                    development_area_id=rng.choice(["knowledge", "children", "collaboration"]),
                     reference_number=f"KS 2026/{1000 + i}",
                     coordinator_id=rng.choice(self.coordinators).pk,
                     contact_name="Samordnaren",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from organisations.models import FocusArea, Membership
 
 from . import services
-from .models import Consultation, ConsultationVersion, DevelopmentArea, GuidingQuestion, Section
+from .models import Consultation, ConsultationVersion, GuidingQuestion, Section
 
 SLUG = "kunskapslyft-om-rasism-for-stadens-medarbetare"
 
@@ -57,7 +57,7 @@ def seed(command):
             "möter invånare. Vi vill veta vad ni tycker om innehållet och hur civilsamhället kan medverka."
         ),
         easy_read_summary=("Staden vill lära sina anställda mer om rasism. Säg vad du tycker om planen."),
-        development_area=DevelopmentArea.KNOWLEDGE,
+        development_area_id="knowledge",
         reference_number="KS 2026/0417",
         coordinator=coordinator,
         contact_name="Samordnaren för referensgruppen",

@@ -11,7 +11,6 @@ from .models import (
     RATIONALE_MAX_LENGTH,
     REASON_MAX_LENGTH,
     RESPONSE_TEXT_MAX_LENGTH,
-    DevelopmentArea,
     Export,
     Mark,
 )
@@ -26,12 +25,16 @@ class FilterForm(forms.Form):
     area = forms.ChoiceField(
         label=_("Development area"),
         required=False,
-        choices=[("", _("All development areas")), *DevelopmentArea.choices],
     )
     focus = forms.ChoiceField(label=_("Focus area"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from actionplan.models import DevelopmentArea
+
+        self.fields["area"].choices = [("", _("All development areas"))] + [
+            (area.code, area.localized_name) for area in DevelopmentArea.cached()
+        ]
         self.fields["focus"].choices = [("", _("All focus areas"))] + [
             (area.slug, area.localized_name) for area in FocusArea.objects.order_by("order", "name_sv")
         ]

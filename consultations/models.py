@@ -34,14 +34,6 @@ CLOSING_SOON = timedelta(days=3)
 SECTION_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
-class DevelopmentArea(models.TextChoices):
-    """The action plan's three development areas."""
-
-    KNOWLEDGE = "knowledge", _("More knowledge about racism and discrimination")
-    CHILDREN = "children", _("Preventing racism against children and young people")
-    COLLABORATION = "collaboration", _("Stronger collaboration with civil society")
-
-
 class ConsultationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
@@ -98,7 +90,23 @@ class Consultation(PreviewableMixin, ClusterableModel):
         blank=True,
         help_text=_("The same content in plain, easy-to-read language."),
     )
-    development_area = models.CharField(_("development area"), max_length=20, choices=DevelopmentArea.choices)
+    # Keyed by the area's code, the value this column held when the areas were choices.
+    development_area = models.ForeignKey(
+        "actionplan.DevelopmentArea",
+        verbose_name=_("development area"),
+        to_field="code",
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
+    activity = models.ForeignKey(
+        "actionplan.ActivityPage",
+        verbose_name=_("activity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+        help_text=_("Optional: the action plan's activity this consultation is about (a draft activity)."),
+    )
     focus_areas = ParentalManyToManyField(
         "organisations.FocusArea", verbose_name=_("focus areas"), blank=True, related_name="consultations"
     )

@@ -32,7 +32,7 @@ LIST_TABS = ("open", "coming", "ended")
 
 def consultation_list(*, tab: str = "open", development_area: str = "", focus_area: str = ""):
     """Published consultations for one tab of the list, newest first within it, with comment counts."""
-    base = Consultation.objects.all()
+    base = Consultation.objects.select_related("development_area")
     if tab == "coming":
         qs = base.scheduled().order_by("opens_at", "pk")
     elif tab == "ended":
@@ -40,7 +40,7 @@ def consultation_list(*, tab: str = "open", development_area: str = "", focus_ar
     else:
         qs = base.open().order_by("closes_at", "pk")
     if development_area:
-        qs = qs.filter(development_area=development_area)
+        qs = qs.filter(development_area_id=development_area)
     if focus_area:
         qs = qs.filter(focus_areas__slug=focus_area)
     # A correlated count rather than a join and GROUP BY: PostgreSQL then counts the comments of the 20

@@ -55,7 +55,9 @@ def _login(request):
 
 def _consultation(request, slug) -> Consultation:
     """A published consultation (drafts only for coordinators); 404 otherwise."""
-    consultation = get_object_or_404(Consultation.objects.select_related("outcome"), slug=slug)
+    consultation = get_object_or_404(
+        Consultation.objects.select_related("outcome", "development_area"), slug=slug
+    )
     if not permissions.can_view(request.user, consultation):
         raise Http404
     return consultation

@@ -135,6 +135,7 @@ class ConsultationViewSet(SnippetViewSet):
                     [FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Consultation period")
                 ),
                 FieldPanel("development_area"),
+                FieldPanel("activity"),
                 FieldPanel("focus_areas", widget=forms.CheckboxSelectMultiple),
                 MultiFieldPanel(
                     [

@@ -205,6 +205,15 @@ class AgendaItem(TimeStamped, ClusterableModel, Orderable):
         related_name="meeting_agenda_items",
         help_text=_("Optional: the consultation this item is about."),
     )
+    activity = models.ForeignKey(
+        "actionplan.ActivityPage",
+        verbose_name=_("activity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+        help_text=_("Optional: the action plan's activity this item is about."),
+    )
 
     class Meta(Orderable.Meta):
         verbose_name = _("agenda item")
@@ -504,6 +513,15 @@ class ActionItem(TimeStamped):
     )
     due_date = models.DateField(_("due"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    activity = models.ForeignKey(
+        "actionplan.ActivityPage",
+        verbose_name=_("activity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        help_text=_("Optional: the action plan's activity this action item belongs to."),
+    )
 
     objects = ActionItemQuerySet.as_manager()
 

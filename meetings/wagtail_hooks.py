@@ -74,6 +74,7 @@ class MeetingViewSet(ModelViewSet):
                 FieldPanel("presenter"),
                 FieldPanel("is_public"),
                 FieldPanel("consultation"),
+                FieldPanel("activity"),
                 FieldPanel("documents"),
             ],
         ),

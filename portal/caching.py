@@ -62,6 +62,7 @@ DEFAULT_VIEWS = (
     "organisations:detail",
 )
 DEFAULT_INVALIDATING_APPS = (
+    "actionplan",
     "consultations",
     "meetings",
     "organisations",

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "organisations",
     "consultations",
     "meetings",
+    "actionplan",
     "notifications",
     "opendata",
     "wagtail_localize",

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("moten/", include("meetings.urls")),
     path("samraden/", include("consultations.urls")),
     path("oppna-data/", include("opendata.urls")),
+    path("uppfoljning/", include("actionplan.urls")),
     path("", include("portal.site_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

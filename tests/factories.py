@@ -198,7 +198,7 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Utkast till aktivitet {n}")
     slug = factory.Sequence(lambda n: f"utkast-{n}")
     summary = "Staden vill veta vad civilsamhället tycker om utkastet."
-    development_area = "collaboration"
+    development_area_id = "collaboration"
     opens_at = factory.LazyFunction(lambda: timezone.now() - _dt.timedelta(days=1))
     closes_at = factory.LazyFunction(lambda: timezone.now() + _dt.timedelta(days=10))
     published_at = factory.LazyFunction(timezone.now)

@@ -35,7 +35,7 @@ def url(name, **kwargs):
 
 
 def test_list_tabs_and_filters(client, consultation):
-    other = ConsultationFactory(title="Barn och unga i skolan", development_area="children")
+    other = ConsultationFactory(title="Barn och unga i skolan", development_area_id="children")
     response = client.get(url("list"))
     html = response.content.decode()
     assert consultation.title in html and other.title in html

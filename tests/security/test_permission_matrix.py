@@ -146,6 +146,14 @@ MATRIX: dict[str, tuple] = {
     # --- consultations (open; org A has a draft with an attachment; org B has submitted) ---
     "consultations:list": PUBLIC,
     "consultations:detail": PUBLIC,
+    "actionplan:summary": PUBLIC,
+    "actionplan:dashboard": COORD,
+    "actionplan:dashboard_csv": COORD,
+    "actionplan:follow_up_publish": COORD_POST,
+    "actionplan:follow_up_correct": COORD_POST,
+    "actionplan:input_list": SIGNED_IN,
+    "actionplan:input_create": (LOGIN, 403, 403, 200, 200, 403),
+    "actionplan:input_detail": (LOGIN, 404, 200, 200, 404, 200),  # org A's input
     "consultations:versions": PUBLIC,
     "consultations:version": PUBLIC,
     "consultations:comment_create": (LOGIN, R, R, R, R, R),  # GET goes back to the consultation
@@ -459,6 +467,18 @@ def world(settings, tmp_path):
         "compilation",
     ):
         kwargs.setdefault(f"consultations:{name}", {"slug": consultation.slug})
+    from actionplan.models import DevelopmentArea, KnowledgeInput
+
+    knowledge_input = KnowledgeInput.objects.create(
+        organisation=org_a,
+        sent_by=admin_a,
+        area=DevelopmentArea.objects.get(code="children"),
+        text="Mönster.",
+    )
+    kwargs["actionplan:input_detail"] = {"pk": knowledge_input.pk}
+    kwargs["actionplan:dashboard_csv"] = {"table": "omraden"}
+    kwargs["actionplan:follow_up_publish"] = {"pk": 1}
+    kwargs["actionplan:follow_up_correct"] = {"pk": 1}
     return {
         "users": users,
         "kwargs": kwargs,
