@@ -172,3 +172,62 @@ def register_portal_coordinator_link():
         icon_name="tasks",
         order=211,
     )
+
+
+# --- The coordinators' workspace (see portal/workspace.py for why it lives in the admin) ----------------
+
+
+@hooks.register("register_admin_urls")
+def register_workspace_urls():
+    from django.urls import path
+
+    from . import workspace
+
+    urls = [
+        path(
+            "workspace/consultations/",
+            workspace.ConsultationIndexView.as_view(),
+            name="workspace_consultations",
+        ),
+        path(
+            "workspace/consultations/new/",
+            workspace.CreateView.as_view(),
+            name="workspace_consultation_create",
+        ),
+        path(
+            "workspace/consultations/<int:pk>/",
+            workspace.ConsultationWorkspaceView.as_view(),
+            name="workspace_consultation",
+        ),
+        path(
+            "workspace/consultations/<int:pk>/preview/",
+            workspace.PreviewView.as_view(),
+            name="workspace_consultation_preview",
+        ),
+        path(
+            "workspace/consultations/<int:pk>/outcome/",
+            workspace.OutcomeView.as_view(),
+            name="workspace_consultation_outcome",
+        ),
+        path(
+            "workspace/consultations/<int:pk>/comments/<int:comment>/hide/",
+            workspace.ModerateView.as_view(),
+            name="workspace_consultation_hide",
+        ),
+    ]
+    for slug, view in workspace.ACTION_VIEWS.items():
+        urls.append(
+            path(
+                f"workspace/consultations/<int:pk>/{slug}/",
+                view.as_view(),
+                name=f"workspace_consultation_{view.action}",
+            )
+        )
+    return urls
+
+
+@hooks.register("register_workspace_section")
+def consultations_workspace_section(request):
+    from .workspace import workspace_section
+
+    return workspace_section(request)
