@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from notifications.models import Outbox
 from organisations.models import Organisation
@@ -39,12 +39,12 @@ from .models import (
 from .urls import RESERVED_SLUGS
 
 STEPS = [
-    ("draft", gettext_lazy("Draft")),
-    ("scheduled", gettext_lazy("Scheduled")),
-    ("open", gettext_lazy("Open")),
-    ("closed", gettext_lazy("Closed")),
-    ("concluded", gettext_lazy("Outcome published")),
-    ("archived", gettext_lazy("Archived")),
+    ("draft", pgettext_lazy("consultation step", "Draft")),
+    ("scheduled", pgettext_lazy("consultation step", "Scheduled")),
+    ("open", pgettext_lazy("consultation step", "Open")),
+    ("closed", pgettext_lazy("consultation step", "Closed")),
+    ("concluded", pgettext_lazy("consultation step", "Outcome published")),
+    ("archived", pgettext_lazy("consultation step", "Archived")),
 ]
 
 
@@ -224,7 +224,7 @@ class PreviewView(ConsultationMixin, WorkspaceView):
         return self.consultation.serve_preview(request, self.consultation.default_preview_mode)
 
 
-# --- Actions: a confirmation page (GET) and the change (POST) ----------------------------------------
+# --- Actions: a confirmation page (GET) and the change (POST) ----------
 
 
 class ReasonForm(forms.Form):
@@ -356,8 +356,8 @@ class PublishView(ActionView):
             ) % {"opens": _date(opens), "closes": _date(c.closes_at)}
             who = (
                 _(
-                    "Nobody is told now. When it opens, %(members)s members of %(organisations)s organisations "
-                    "are told by notification and e-mail."
+                    "Nobody is told now. When it opens, %(members)s members of %(organisations)s "
+                    "organisations are told by notification and e-mail."
                 )
                 % counts
             )
@@ -650,7 +650,7 @@ class OutcomeView(ConsultationMixin, WorkspaceView):
         return context
 
 
-# --- Guided creation ----------------------------------------------------------------------------------
+# --- Guided creation ----------
 
 
 class CreateForm(forms.Form):

@@ -99,3 +99,31 @@ def protect_meeting_documents(document, request):
 
     if may_serve_document(request.user, document) is False:
         raise Http404
+
+
+# --- The coordinators' workspace: a meeting's own page (see portal/workspace.py) ---------------------
+
+
+@hooks.register("register_admin_urls")
+def register_workspace_urls():
+    from django.urls import path
+
+    from . import workspace
+
+    urls = [
+        path(
+            "workspace/meetings/<int:pk>/", workspace.MeetingWorkspaceView.as_view(), name="workspace_meeting"
+        )
+    ]
+    for slug, view in workspace.ACTION_VIEWS.items():
+        urls.append(
+            path(f"workspace/meetings/<int:pk>/{slug}/", view.as_view(), name=f"workspace_meeting_{slug}")
+        )
+    return urls
+
+
+@hooks.register("register_workspace_section")
+def meetings_workspace_section(request):
+    from .workspace import workspace_section
+
+    return workspace_section(request)

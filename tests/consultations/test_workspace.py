@@ -35,7 +35,7 @@ def draft(**kwargs):
     return ConsultationFactory(published_at=None, current_version=0, **kwargs)
 
 
-# --- Who may see it -------------------------------------------------------------------------------------
+# --- Who may see it ----------
 
 
 def test_only_coordinators_see_the_workspace(client, consultation, member_a):
@@ -70,15 +70,17 @@ def test_coordinator_without_two_factor_is_sent_to_set_it_up(client, consultatio
     assert response.status_code == 302 and "totp" in response["Location"]
 
 
-# --- The page: stepper, organisations, actions per state ------------------------------------------------
+# --- The page: stepper, organisations, actions per state ----------
 
 
-def test_open_consultation_page_shows_step_organisations_and_actions(client, coord, consultation, org_a, org_b, member_a):
+def test_open_consultation_page_shows_step_organisations_and_actions(
+    client, coord, consultation, org_a, org_b, member_a
+):
     CommentFactory(consultation=consultation, organisation=org_a, author=member_a)
     client.force_login(coord)
     html = client.get(page_url(consultation)).content.decode()
     # The current step is said in words, not by colour alone.
-    assert 'aria-current="step">Öppen<span class="stepper__state">aktuellt steg</span>' in html
+    assert 'aria-current="step">Öppet<span class="stepper__state">aktuellt steg</span>' in html
     assert "Föreningen Alfa" in html and "Föreningen Beta" in html
     assert "1 kommentar, senast" in html
     assert html.count("Inte svarat än") == 2
@@ -112,7 +114,9 @@ def test_confirmation_says_what_happens_and_who_is_told(client, coord, org_a, me
     assert c.published_at is None  # the GET changed nothing
 
 
-def test_publish_from_the_workspace(client, coord, org_a, member_a, mailoutbox, django_capture_on_commit_callbacks):
+def test_publish_from_the_workspace(
+    client, coord, org_a, member_a, mailoutbox, django_capture_on_commit_callbacks
+):
     c = draft()
     client.force_login(coord)
     with django_capture_on_commit_callbacks(execute=True):
@@ -123,7 +127,7 @@ def test_publish_from_the_workspace(client, coord, org_a, member_a, mailoutbox, 
     assert Notification.objects.filter(recipient=member_a, event="consultations.opened").count() == 1
 
 
-# --- Refusals ---------------------------------------------------------------------------------------------
+# --- Refusals ----------
 
 
 def test_an_action_the_state_does_not_allow_is_refused(client, coord, consultation):
@@ -153,7 +157,9 @@ def test_close_early_needs_a_reason_and_tells_participants(
     consultation.refresh_from_db()
     assert consultation.status == "closed"
     assert consultation.deadline_note == "Beslutet fattas redan i januari."
-    told = Notification.objects.filter(event="consultations.deadline_changed").values_list("recipient", flat=True)
+    told = Notification.objects.filter(event="consultations.deadline_changed").values_list(
+        "recipient", flat=True
+    )
     assert set(told) == {member_a.pk, member_b.pk}
     public = client.get(consultation.get_absolute_url()).content.decode()
     assert "Beslutet fattas redan i januari." in public
@@ -180,7 +186,7 @@ def test_closing_while_another_extends_one_wins(client, coord, consultation):
     assert consultation.status == "open" and consultation.deadline_note == "Fler behöver svara."
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_publishing_twice_at_once_publishes_once():
     coord_a = coordinator("a@example.org")
     coord_b = coordinator("b@example.org")
@@ -209,7 +215,7 @@ def test_publishing_twice_at_once_publishes_once():
     assert c.versions.count() == 1
 
 
-# --- Remind now -------------------------------------------------------------------------------------------
+# --- Remind now ----------
 
 
 def test_remind_now_reaches_those_who_have_not_answered_once(
@@ -235,22 +241,30 @@ def test_remind_now_reaches_those_who_have_not_answered_once(
 def test_remind_is_refused_when_closed(client, coord, consultation):
     close(consultation)
     client.force_login(coord)
-    response = client.post(page_url(consultation, "workspace_consultation_remind"), {"token": "abc"}, follow=True)
+    response = client.post(
+        page_url(consultation, "workspace_consultation_remind"), {"token": "abc"}, follow=True
+    )
     assert "bara skickas medan samrådet är öppet" in response.content.decode()
     assert not Notification.objects.filter(event="consultations.closing_soon").exists()
 
 
-# --- Outcome, moderation, archive ---------------------------------------------------------------------------
+# --- Outcome, moderation, archive ----------
 
 
-def test_outcome_written_and_published_in_the_workspace_then_archived(client, coord, consultation, member_a, org_a):
+def test_outcome_written_and_published_in_the_workspace_then_archived(
+    client, coord, consultation, member_a, org_a
+):
     CommentFactory(consultation=consultation, organisation=org_a, author=member_a)
     close(consultation)
     client.force_login(coord)
     html = client.get(page_url(consultation)).content.decode()
     assert reverse("workspace_consultation_outcome", args=[consultation.pk]) in html
-    assert reverse("workspace_consultation_outcome_publish", args=[consultation.pk]) not in html  # nothing written
-    response = client.post(page_url(consultation, "workspace_consultation_outcome"), {"summary": "Vi tog till oss."})
+    assert (
+        reverse("workspace_consultation_outcome_publish", args=[consultation.pk]) not in html
+    )  # nothing written
+    response = client.post(
+        page_url(consultation, "workspace_consultation_outcome"), {"summary": "Vi tog till oss."}
+    )
     assert response.status_code == 302
     html = client.get(page_url(consultation)).content.decode()
     assert reverse("workspace_consultation_outcome_publish", args=[consultation.pk]) in html
@@ -274,7 +288,7 @@ def test_hide_a_comment_from_the_workspace(client, coord, consultation, member_a
     assert comment.hidden_reason == "Personuppgifter om en enskild."
 
 
-# --- Guided creation ------------------------------------------------------------------------------------------
+# --- Guided creation ----------
 
 
 def test_guided_creation_defaults_and_slug(client, coord, org_a):
@@ -306,9 +320,16 @@ def test_guided_creation_defaults_and_slug(client, coord, org_a):
     assert c.sections.get().heading == "Bakgrund"
     refused = client.post(
         reverse("workspace_consultation_create"),
-        {"title": "X", "summary": "Y", "development_area": "children", "section_heading": "A",
-         "section_body": "B", "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
-         "closes_at": now.strftime("%Y-%m-%dT%H:%M"), "coordinator": member.pk},
+        {
+            "title": "X",
+            "summary": "Y",
+            "development_area": "children",
+            "section_heading": "A",
+            "section_body": "B",
+            "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "coordinator": member.pk,
+        },
     )
     assert refused.status_code == 400
 
@@ -322,7 +343,7 @@ def test_model_coordinator_choices_list_only_coordinators(coord):
     assert users == [coord]
 
 
-# --- Query counts ----------------------------------------------------------------------------------------------
+# --- Query counts ----------
 
 
 def _grow(consultation, n):
