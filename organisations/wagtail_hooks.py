@@ -144,7 +144,33 @@ class CoordinatorMenuItem(MenuItem):
 def register_application_queue_menu_item():
     return CoordinatorMenuItem(
         _("Applications"),
-        reverse("organisations:coordinator_queue"),
+        reverse("workspace_applications"),
         icon_name="tasks",
         order=205,
     )
+
+
+# --- The coordinators' workspace: organisation applications (see portal/workspace.py) -----------------
+
+
+@hooks.register("register_admin_urls")
+def register_workspace_urls():
+    from django.urls import path
+
+    from . import workspace
+
+    return [
+        path("workspace/applications/", workspace.QueueView.as_view(), name="workspace_applications"),
+        path(
+            "workspace/applications/<int:pk>/",
+            workspace.ApplicationView.as_view(),
+            name="workspace_application",
+        ),
+    ]
+
+
+@hooks.register("register_workspace_section")
+def organisations_workspace_section(request):
+    from .workspace import workspace_section
+
+    return workspace_section(request)

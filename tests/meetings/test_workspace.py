@@ -70,7 +70,8 @@ def test_cancel_needs_a_reason(client, coord, meeting):
     assert client.post(url(meeting, "cancel"), {"reason": ""}).status_code == 400
     client.post(url(meeting, "cancel"), {"reason": "Lokalen är inte tillgänglig."})
     meeting.refresh_from_db()
-    assert meeting.state == Meeting.State.CANCELLED and meeting.cancel_reason == "Lokalen är inte tillgänglig."
+    assert meeting.state == Meeting.State.CANCELLED
+    assert meeting.cancel_reason == "Lokalen är inte tillgänglig."
     assert "Mötet är inställt." in client.get(url(meeting)).content.decode()
 
 
