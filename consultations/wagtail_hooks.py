@@ -231,3 +231,23 @@ def consultations_workspace_section(request):
     from .workspace import workspace_section
 
     return workspace_section(request)
+
+
+@hooks.register("register_audit_sentences")
+def consultations_audit_sentences():
+    return {
+        "sentences": {
+            "consultations.publish": _("%(actor)s published the consultation “%(object)s”"),
+            "consultations.new_version": _("%(actor)s changed the text of “%(object)s”"),
+            "consultations.close_early": _("%(actor)s closed the consultation “%(object)s” early"),
+            "consultations.extend": _("%(actor)s gave more time for the consultation “%(object)s”"),
+            "consultations.remind": _("%(actor)s reminded those who had not answered “%(object)s”"),
+            "consultations.archive": _("%(actor)s archived the consultation “%(object)s”"),
+            "consultations.outcome_save": _("%(actor)s saved the outcome of “%(object)s”"),
+            "consultations.outcome_publish": _("%(actor)s published the outcome of “%(object)s”"),
+            "consultations.export": _("%(actor)s exported “%(object)s”"),
+            "consultations.comment_hide": _("%(actor)s hid a comment (%(object)s)"),
+            "consultations.comment_restore": _("%(actor)s showed a hidden comment again (%(object)s)"),
+            "consultations.reports_dismiss": _("%(actor)s dismissed the reports on a comment (%(object)s)"),
+        }
+    }

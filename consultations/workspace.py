@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
@@ -209,6 +210,7 @@ class ConsultationWorkspaceView(ConsultationMixin, WorkspaceView):
                 "outcome": outcome,
                 "section_count": consultation.sections.count(),
                 "now": timezone.now(),
+                "content_type_id": ContentType.objects.get_for_model(Consultation).pk,
             }
         )
         return context

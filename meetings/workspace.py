@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
@@ -104,6 +105,7 @@ class MeetingWorkspaceView(MeetingMixin, WorkspaceView):
             {
                 "meeting": meeting,
                 "minutes": minutes,
+                "content_type_id": ContentType.objects.get_for_model(Meeting).pk,
                 "step": current,
                 "steps": stepper(current) if current != "cancelled" else [],
                 "actions": ACTIONS_BY_STEP.get(current, []),

@@ -174,3 +174,20 @@ def organisations_workspace_section(request):
     from .workspace import workspace_section
 
     return workspace_section(request)
+
+
+@hooks.register("register_audit_sentences")
+def organisations_audit_sentences():
+    return {
+        "sentences": {
+            "organisation.approve": _("%(actor)s approved the organisation %(object)s"),
+            "organisation.reject": _("%(actor)s rejected the application from %(object)s"),
+            "organisation.suspend": _("%(actor)s suspended the organisation %(object)s"),
+            "organisation.withdraw": _("%(actor)s withdrew the organisation %(object)s"),
+            "organisation.update": _("%(actor)s changed the profile of %(object)s"),
+            "organisation.set_focus_areas": _("%(actor)s changed the focus areas of %(object)s"),
+            "membership.change_role": _("%(actor)s changed a member's role (%(object)s)"),
+            "membership.remove": _("%(actor)s removed a member (%(object)s)"),
+            "focus_area.create": _("%(actor)s added the focus area %(object)s"),
+        }
+    }

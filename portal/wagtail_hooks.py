@@ -59,9 +59,12 @@ def register_audit_viewset():
 def register_workspace_home():
     from django.urls import path
 
-    from portal.workspace import WorkspaceHomeView
+    from portal.workspace import AuditView, WorkspaceHomeView
 
-    return [path("workspace/", WorkspaceHomeView.as_view(), name="workspace_home")]
+    return [
+        path("workspace/", WorkspaceHomeView.as_view(), name="workspace_home"),
+        path("workspace/history/", AuditView.as_view(), name="workspace_audit"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")

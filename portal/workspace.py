@@ -98,3 +98,54 @@ class WorkspaceHomeView(WorkspaceView):
         context = super().get_context_data(**kwargs)
         context["sections"] = [fn(self.request) for fn in hooks.get_hooks("register_workspace_section")]
         return context
+
+
+class AuditView(WorkspaceView):
+    """The audit trail as sentences, newest first, filterable by person and by object."""
+
+    template_name = "workspace/audit.html"
+    page_title = _("History")
+    per_page = 50
+
+    def get_context_data(self, **kwargs):
+        from django.contrib.auth import get_user_model
+        from django.core.paginator import Paginator
+
+        from portal.audit_sentences import sentence, with_targets
+        from portal.models import AuditEntry
+
+        context = super().get_context_data(**kwargs)
+        entries = AuditEntry.objects.all()
+        params = self.request.GET
+        actor_id = params.get("person", "")
+        content_type, object_id = params.get("type", ""), params.get("id", "")
+        if actor_id.isdigit():
+            entries = entries.filter(actor_id=int(actor_id))
+        if content_type.isdigit():
+            entries = entries.filter(content_type_id=int(content_type))
+            if object_id:
+                entries = entries.filter(object_id=object_id[:64])
+        page = Paginator(with_targets(entries).order_by("-created", "-pk"), self.per_page).get_page(
+            params.get("p")
+        )
+        people = get_user_model().objects.filter(
+            pk__in=AuditEntry.objects.exclude(actor=None).values("actor_id").distinct()
+        )
+        object_label = ""
+        if content_type.isdigit() and object_id:
+            first = AuditEntry.objects.filter(
+                content_type_id=int(content_type), object_id=object_id[:64]
+            ).first()
+            object_label = first.object_repr if first else ""
+        context.update(
+            {
+                "rows": [{"entry": e, "sentence": sentence(e)} for e in page.object_list],
+                "page_obj": page,
+                "people": sorted(people, key=lambda u: u.get_display_name().lower()),
+                "person": actor_id,
+                "object_type": content_type,
+                "object_id": object_id,
+                "object_label": object_label,
+            }
+        )
+        return context
