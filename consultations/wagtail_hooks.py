@@ -1,6 +1,6 @@
 """The coordinators' admin screens for consultations: write the draft text in sections with guiding
 questions and background documents, preview it, and record a new version when an open consultation's text
-changes. Publishing, moderation, the outcome and exports live on the portal's own coordinator pages."""
+changes. Publishing, moderation, the outcome and exports live in the coordinators' workspace (workspace.py)."""
 
 from django import forms
 from django.urls import reverse
@@ -168,7 +168,7 @@ register_snippet(ConsultationViewSet)
 def register_portal_coordinator_link():
     return MenuItem(
         _("Consultations: coordination"),
-        reverse("consultations:coordinator"),
+        reverse("workspace_consultations"),
         icon_name="tasks",
         order=211,
     )

@@ -7,6 +7,7 @@ to published minutes. axe checks every workspace page at 1280 and 375 px; screen
 
 import os
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -27,6 +28,7 @@ from tests.meetings.helpers import schedule
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
+RUNNING = "() => document.getAnimations().some(a => a.playState === 'running')"
 SHOTS = os.environ.get("WORKSPACE_SHOTS", "/tmp/shots/workspace18")
 
 
@@ -35,6 +37,10 @@ def check(page, label: str):
     os.makedirs(SHOTS, exist_ok=True)
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
+        # Wagtail's messages fade in: let every animation finish before measuring contrast.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and page.evaluate(RUNNING):
+            page.wait_for_timeout(50)
         page.screenshot(path=f"{SHOTS}/{label}-{width}.png", full_page=True)
         assert_no_axe_violations(page, f"{label} at {width} px")
     page.set_viewport_size({"width": 1280, "height": 900})
