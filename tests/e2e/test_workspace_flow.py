@@ -35,6 +35,8 @@ SHOTS = os.environ.get("WORKSPACE_SHOTS", "/tmp/shots/workspace18")
 def check(page, label: str):
     """axe at 1280 and 375 px wide, and a full-page screenshot of each."""
     os.makedirs(SHOTS, exist_ok=True)
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_be_visible()
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
         # Wagtail's messages fade in: let every animation finish before measuring contrast.

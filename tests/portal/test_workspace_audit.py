@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from meetings import services as meeting_services
 from portal.services import audit_log
-from tests.factories import ConsultationFactory, coordinator
+from tests.factories import ConsultationFactory, OrganisationFactory, coordinator
 from tests.meetings.helpers import published_minutes, schedule
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_sentences_and_filters(client):
     anna = coordinator("anna@example.org", display_name="Anna Berg")
     bo = coordinator("bo@example.org", display_name="Bo Ek")
     meeting = schedule(anna, title="Decembermötet")
-    minutes = published_minutes(anna, meeting)
+    minutes = published_minutes(anna, meeting, org=OrganisationFactory())
     consultation = ConsultationFactory(title="Trygga mötesplatser")
     audit_log(actor=bo, action="consultations.publish", target=consultation)
     client.force_login(anna)
@@ -49,13 +49,13 @@ def test_query_count_flat(client):
     anna = coordinator("anna@example.org", display_name="Anna Berg")
     client.force_login(anna)
     meeting = schedule(anna)
-    published_minutes(anna, meeting)
+    published_minutes(anna, meeting, org=OrganisationFactory())
     client.get(reverse("workspace_audit"))
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("workspace_audit"))
     for i in range(5):
         m = schedule(anna, title=f"Möte {i}")
-        published_minutes(anna, m)
+        published_minutes(anna, m, org=OrganisationFactory())
         audit_log(actor=anna, action="consultations.publish", target=ConsultationFactory())
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("workspace_audit"))
