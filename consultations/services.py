@@ -723,21 +723,23 @@ def consultation_extend(
 
 
 @transaction.atomic
-def consultation_remind_now(*, consultation: Consultation, actor, token: str):
+def consultation_remind_now(*, consultation: Consultation, actor, token: str = ""):
     """Reminds, now, the members of the organisations in the audience that have not submitted a
-    response. `token` comes from the confirmation form: sending the same form twice (a double click, a
-    reload) sends nothing twice. Returns the NotifyResult."""
+    response. At most one such reminder a day per consultation and closing time: sending the form twice
+    (a double click, going back and sending again, two coordinators at once) sends nothing twice.
+    Returns the NotifyResult."""
     _require_coordinator(actor)
     consultation = _locked_consultation(consultation)
     if not consultation.is_open:
         raise ValidationError(
             _("Reminders can only be sent while the consultation is open."), code="not_open"
         )
-    token = "".join(ch for ch in str(token) if ch.isalnum())[:40]
-    if not token:
-        raise ValidationError(_("The form has expired. Reload the page and try again."), code="token")
     days = max(0, (consultation.closes_at - timezone.now()).days)
-    result = notifications.consultation_closing_soon(consultation, days=days, dedupe_key=f"now-{token}")
+    result = notifications.consultation_closing_soon(
+        consultation,
+        days=days,
+        dedupe_key=f"now-{timezone.localdate():%Y%m%d}-{consultation.closes_at:%Y%m%dT%H%M}",
+    )
     if result.notifications_created:
         audit_log(
             actor=actor,

@@ -1,6 +1,7 @@
 """The coordinators' admin screens for consultations: write the draft text in sections with guiding
 questions and background documents, preview it, and record a new version when an open consultation's text
-changes. Publishing, moderation, the outcome and exports live in the coordinators' workspace (workspace.py)."""
+changes. Publishing, moderation, the outcome and exports live in the coordinators' workspace
+(workspace.py)."""
 
 from django import forms
 from django.urls import reverse

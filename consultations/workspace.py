@@ -471,7 +471,8 @@ class RemindView(ActionView):
             % {"closes": _date(self.consultation.closes_at)},
             "who": _(
                 "The members of the %(unanswered)s organisations that have not answered, by notification "
-                "and by e-mail if they want reminders. Each gets it once, even if you send the form twice."
+                "and by e-mail if they want reminders. Each gets it at most once a day, even if the form is "
+                "sent twice."
             )
             % counts,
             "names": names,
@@ -482,7 +483,7 @@ class RemindView(ActionView):
             consultation=self.consultation, actor=self.request.user, token=data["token"]
         )
         if not result.notifications_created:
-            return _("Nobody new to remind: the reminder was already sent.")
+            return _("Nobody new to remind: today's reminder was already sent.")
         return _("The reminder is sent to %(n)s people.") % {"n": result.notifications_created}
 
 
