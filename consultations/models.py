@@ -34,6 +34,11 @@ CLOSING_SOON = timedelta(days=3)
 SECTION_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
+def coordinator_choices():
+    """`limit_choices_to` of the responsible coordinator: active members of the coordinators' group."""
+    return Q(is_active=True, groups__name=settings.COORDINATORS_GROUP)
+
+
 class ConsultationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
@@ -123,6 +128,8 @@ class Consultation(PreviewableMixin, ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        # Only coordinators may be responsible (the group's name is settings.COORDINATORS_GROUP).
+        limit_choices_to=coordinator_choices,
     )
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
@@ -152,6 +159,14 @@ class Consultation(PreviewableMixin, ClusterableModel):
     )
     current_version = models.PositiveIntegerField(_("current version"), default=0, editable=False)
     concluded_at = models.DateTimeField(_("outcome published"), null=True, blank=True, editable=False)
+    deadline_note = models.TextField(
+        _("note on the closing time"),
+        max_length=1000,
+        blank=True,
+        editable=False,
+        help_text=_("Why the consultation closed early or was extended; shown to participants."),
+    )
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
     opened_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     closing_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)

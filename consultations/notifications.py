@@ -19,6 +19,7 @@ OUTCOME_PUBLISHED = "consultations.outcome_published"
 COMMENT_REPLIED = "consultations.comment_replied"
 COMMENT_HIDDEN = "consultations.comment_hidden"
 OUTCOME_REMINDER = "consultations.outcome_reminder"
+DEADLINE_CHANGED = "consultations.deadline_changed"
 
 
 def _users():
@@ -165,6 +166,16 @@ EVENTS = [
         recipients=_outcome_reminder_recipients,
         link=lambda consultation: reverse("consultations:outcome", kwargs={"slug": consultation.slug}),
     ),
+    EventType(
+        key=DEADLINE_CHANGED,
+        verbose_name=_("A consultation's closing time changes"),
+        description=_("When the city closes a consultation early or gives more time, and why."),
+        recipients=lambda consultation, context: audience_members(consultation),
+        link=lambda consultation: consultation.get_absolute_url(),
+        mandatory=True,
+        organisation_level=True,
+        organisations=audience_organisation_ids,
+    ),
 ]
 
 for _event in EVENTS:
@@ -177,14 +188,26 @@ def consultation_opened(consultation) -> None:
     notify(OPENED, consultation)
 
 
-def consultation_closing_soon(consultation, *, days: int) -> NotifyResult:
+def consultation_closing_soon(consultation, *, days: int, dedupe_key: str = "") -> NotifyResult:
     """A reminder `days` before the deadline to organisations that have not responded. Sent once per
-    reminder and deadline: the key carries both, so a moved deadline is announced again."""
+    reminder and deadline: the key carries both, so a moved deadline is announced again. A coordinator's
+    "remind now" passes its own key (one per confirmation form)."""
     return notify(
         CLOSING_SOON,
         consultation,
         context={"days": days},
-        dedupe_key=f"{days}d-{consultation.closes_at:%Y%m%dT%H%M}",
+        dedupe_key=dedupe_key or f"{days}d-{consultation.closes_at:%Y%m%dT%H%M}",
+    )
+
+
+def consultation_deadline_changed(consultation, *, reason: str, early: bool) -> NotifyResult:
+    """The members of the organisations in the audience hear that the closing time moved, and why;
+    once per new closing time."""
+    return notify(
+        DEADLINE_CHANGED,
+        consultation,
+        context={"reason": reason, "early": early},
+        dedupe_key=f"deadline-{consultation.closes_at:%Y%m%dT%H%M%S}",
     )
 
 

@@ -635,3 +635,133 @@ def export_request(*, consultation: Consultation, actor, kind: str) -> Export:
 
     tasks.run_export.delay_on_commit(export.pk)
     return export
+
+
+# --- Closing time, reminders and archive (the coordinator workspace) -----------------------------------
+
+
+class StaleStateError(ValidationError):
+    """Another coordinator changed the consultation after this one loaded the page."""
+
+
+def _check_seen_closes_at(consultation: Consultation, seen_closes_at: datetime | None) -> None:
+    if seen_closes_at is not None and abs((consultation.closes_at - seen_closes_at).total_seconds()) >= 1:
+        raise StaleStateError(
+            _(
+                "Someone else changed the closing time to %(closes)s while you had the page open. "
+                "Nothing was changed: look at the consultation again and decide."
+            )
+            % {"closes": timezone.localtime(consultation.closes_at).strftime("%Y-%m-%d %H:%M")},
+            code="stale",
+        )
+
+
+@transaction.atomic
+def consultation_close_early(
+    *, consultation: Consultation, actor, reason: str, seen_closes_at: datetime | None = None
+) -> Consultation:
+    """Closes an open consultation now. The reason is shown on the consultation's page and sent to the
+    members of the organisations it is for. The row is locked and the closing time the coordinator saw
+    must still be the current one, so of two coordinators acting at once only the first succeeds."""
+    _require_coordinator(actor)
+    reason = clean_plain_text(reason, max_length=REASON_MAX_LENGTH)
+    consultation = _locked_consultation(consultation)
+    _check_seen_closes_at(consultation, seen_closes_at)
+    if not consultation.is_open:
+        raise ValidationError(_("Only an open consultation can be closed early."), code="not_open")
+    now = timezone.now()
+    previous = consultation.closes_at
+    consultation.closes_at = now
+    consultation.deadline_note = reason
+    consultation.full_clean()
+    consultation.save(update_fields=["closes_at", "deadline_note", "modified"])
+    audit_log(
+        actor=actor,
+        action="consultations.close_early",
+        target=consultation,
+        reason=reason,
+        previous_closes_at=previous.isoformat(),
+    )
+    notifications.consultation_deadline_changed(consultation, reason=reason, early=True)
+    return consultation
+
+
+@transaction.atomic
+def consultation_extend(
+    *,
+    consultation: Consultation,
+    actor,
+    closes_at: datetime,
+    reason: str,
+    seen_closes_at: datetime | None = None,
+) -> Consultation:
+    """Moves the closing time of a scheduled or open consultation later, with a reason participants see;
+    they are told. Refused when someone else changed the closing time meanwhile."""
+    _require_coordinator(actor)
+    reason = clean_plain_text(reason, max_length=REASON_MAX_LENGTH)
+    consultation = _locked_consultation(consultation)
+    _check_seen_closes_at(consultation, seen_closes_at)
+    if consultation.status not in (Consultation.Status.SCHEDULED, Consultation.Status.OPEN):
+        raise ValidationError(_("Only a coming or open consultation can be extended."), code="not_open")
+    if closes_at <= consultation.closes_at:
+        raise ValidationError(_("The new closing time must be later than the current one."), code="earlier")
+    previous = consultation.closes_at
+    consultation.closes_at = closes_at
+    consultation.deadline_note = reason
+    consultation.full_clean()
+    consultation.save(update_fields=["closes_at", "deadline_note", "modified"])
+    audit_log(
+        actor=actor,
+        action="consultations.extend",
+        target=consultation,
+        reason=reason,
+        previous_closes_at=previous.isoformat(),
+        closes_at=closes_at.isoformat(),
+    )
+    notifications.consultation_deadline_changed(consultation, reason=reason, early=False)
+    return consultation
+
+
+@transaction.atomic
+def consultation_remind_now(*, consultation: Consultation, actor, token: str = ""):
+    """Reminds, now, the members of the organisations in the audience that have not submitted a
+    response. At most one such reminder a day per consultation and closing time: sending the form twice
+    (a double click, going back and sending again, two coordinators at once) sends nothing twice.
+    Returns the NotifyResult."""
+    _require_coordinator(actor)
+    consultation = _locked_consultation(consultation)
+    if not consultation.is_open:
+        raise ValidationError(
+            _("Reminders can only be sent while the consultation is open."), code="not_open"
+        )
+    days = max(0, (consultation.closes_at - timezone.now()).days)
+    result = notifications.consultation_closing_soon(
+        consultation,
+        days=days,
+        dedupe_key=f"now-{timezone.localdate():%Y%m%d}-{consultation.closes_at:%Y%m%dT%H%M}",
+    )
+    if result.notifications_created:
+        audit_log(
+            actor=actor,
+            action="consultations.remind",
+            target=consultation,
+            recipients=result.notifications_created,
+        )
+    return result
+
+
+@transaction.atomic
+def consultation_archive(*, consultation: Consultation, actor) -> Consultation:
+    """Marks a concluded consultation as archived: the record is complete and nothing more is done."""
+    _require_coordinator(actor)
+    consultation = _locked_consultation(consultation)
+    if consultation.concluded_at is None:
+        raise ValidationError(
+            _("A consultation can be archived once its outcome is published."), code="not_concluded"
+        )
+    if consultation.archived_at is not None:
+        raise ValidationError(_("This consultation is already archived."), code="archived")
+    consultation.archived_at = timezone.now()
+    consultation.save(update_fields=["archived_at", "modified"])
+    audit_log(actor=actor, action="consultations.archive", target=consultation)
+    return consultation

@@ -1,6 +1,7 @@
 """The coordinators' admin screens for consultations: write the draft text in sections with guiding
 questions and background documents, preview it, and record a new version when an open consultation's text
-changes. Publishing, moderation, the outcome and exports live on the portal's own coordinator pages."""
+changes. Publishing, moderation, the outcome and exports live in the coordinators' workspace
+(workspace.py)."""
 
 from django import forms
 from django.urls import reverse
@@ -169,7 +170,86 @@ register_snippet(ConsultationViewSet)
 def register_portal_coordinator_link():
     return MenuItem(
         _("Consultations: coordination"),
-        reverse("consultations:coordinator"),
+        reverse("workspace_consultations"),
         icon_name="tasks",
         order=211,
     )
+
+
+# --- The coordinators' workspace (see portal/workspace.py for why it lives in the admin) ----------------
+
+
+@hooks.register("register_admin_urls")
+def register_workspace_urls():
+    from django.urls import path
+
+    from . import workspace
+
+    urls = [
+        path(
+            "workspace/consultations/",
+            workspace.ConsultationIndexView.as_view(),
+            name="workspace_consultations",
+        ),
+        path(
+            "workspace/consultations/new/",
+            workspace.CreateView.as_view(),
+            name="workspace_consultation_create",
+        ),
+        path(
+            "workspace/consultations/<int:pk>/",
+            workspace.ConsultationWorkspaceView.as_view(),
+            name="workspace_consultation",
+        ),
+        path(
+            "workspace/consultations/<int:pk>/preview/",
+            workspace.PreviewView.as_view(),
+            name="workspace_consultation_preview",
+        ),
+        path(
+            "workspace/consultations/<int:pk>/outcome/",
+            workspace.OutcomeView.as_view(),
+            name="workspace_consultation_outcome",
+        ),
+        path(
+            "workspace/consultations/<int:pk>/comments/<int:comment>/hide/",
+            workspace.ModerateView.as_view(),
+            name="workspace_consultation_hide",
+        ),
+    ]
+    for slug, view in workspace.ACTION_VIEWS.items():
+        urls.append(
+            path(
+                f"workspace/consultations/<int:pk>/{slug}/",
+                view.as_view(),
+                name=f"workspace_consultation_{view.action}",
+            )
+        )
+    return urls
+
+
+@hooks.register("register_workspace_section")
+def consultations_workspace_section(request):
+    from .workspace import workspace_section
+
+    return workspace_section(request)
+
+
+@hooks.register("register_audit_sentences")
+def consultations_audit_sentences():
+    return {
+        "sentences": {
+            "consultations.publish": _("%(actor)s published the consultation “%(object)s”"),
+            "consultations.new_version": _("%(actor)s changed the text of “%(object)s”"),
+            "consultations.close_early": _("%(actor)s closed the consultation “%(object)s” early"),
+            "consultations.extend": _("%(actor)s gave more time for the consultation “%(object)s”"),
+            "consultations.remind": _("%(actor)s reminded those who had not answered “%(object)s”"),
+            "consultations.archive": _("%(actor)s archived the consultation “%(object)s”"),
+            "consultations.outcome_save": _("%(actor)s saved the outcome of “%(object)s”"),
+            "consultations.outcome_publish": _("%(actor)s published the outcome of “%(object)s”"),
+            "consultations.export": _("%(actor)s exported “%(object)s”"),
+            "consultations.comment_hide": _("%(actor)s hid a comment (%(object)s)"),
+            "consultations.comment_restore": _("%(actor)s showed a hidden comment again (%(object)s)"),
+            "consultations.reports_dismiss": _("%(actor)s dismissed the reports on a comment (%(object)s)"),
+        }
+    }

@@ -100,3 +100,66 @@ def protect_meeting_documents(document, request):
 
     if may_serve_document(request.user, document) is False:
         raise Http404
+
+
+# --- The coordinators' workspace: a meeting's own page (see portal/workspace.py) ---------------------
+
+
+@hooks.register("register_admin_urls")
+def register_workspace_urls():
+    from django.urls import path
+
+    from . import workspace
+
+    urls = [
+        path(
+            "workspace/meetings/<int:pk>/", workspace.MeetingWorkspaceView.as_view(), name="workspace_meeting"
+        )
+    ]
+    for slug, view in workspace.ACTION_VIEWS.items():
+        urls.append(
+            path(f"workspace/meetings/<int:pk>/{slug}/", view.as_view(), name=f"workspace_meeting_{slug}")
+        )
+    return urls
+
+
+@hooks.register("register_workspace_section")
+def meetings_workspace_section(request):
+    from .workspace import workspace_section
+
+    return workspace_section(request)
+
+
+def _minutes_of(minutes) -> str:
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    return date_format(timezone.localtime(minutes.meeting.start), "j F Y")
+
+
+@hooks.register("register_audit_sentences")
+def meetings_audit_sentences():
+    from .models import Minutes
+
+    return {
+        "sentences": {
+            "meetings.meeting_schedule": _("%(actor)s planned the meeting “%(object)s”"),
+            "meetings.meeting_update": _("%(actor)s changed the meeting “%(object)s”"),
+            "meetings.meeting_cancel": _("%(actor)s cancelled the meeting “%(object)s”"),
+            "meetings.meeting_mark_held": _("%(actor)s marked the meeting “%(object)s” as held"),
+            "meetings.attendance_record": _("%(actor)s recorded the attendance at “%(object)s”"),
+            "meetings.minutes_start": _("%(actor)s started the minutes of %(object)s"),
+            "meetings.minutes_update": _("%(actor)s edited the minutes of %(object)s"),
+            "meetings.minutes_send_for_review": _("%(actor)s sent the minutes of %(object)s for review"),
+            "meetings.minutes_approve": _("%(actor)s approved the minutes of %(object)s"),
+            "meetings.minutes_publish": _("%(actor)s published the minutes of %(object)s"),
+            "meetings.minutes_add_correction": _("%(actor)s added a correction to the minutes of %(object)s"),
+            "meetings.action_item_create": _("%(actor)s added an action item (%(object)s)"),
+            "meetings.action_item_delete": _("%(actor)s removed an action item (%(object)s)"),
+            "meetings.action_item_update_status": _(
+                "%(actor)s changed the status of an action item (%(object)s)"
+            ),
+        },
+        "describe": {"meetings.minutes": _minutes_of},
+        "targets": [Minutes.objects.select_related("meeting")],
+    }

@@ -144,7 +144,50 @@ class CoordinatorMenuItem(MenuItem):
 def register_application_queue_menu_item():
     return CoordinatorMenuItem(
         _("Applications"),
-        reverse("organisations:coordinator_queue"),
+        reverse("workspace_applications"),
         icon_name="tasks",
         order=205,
     )
+
+
+# --- The coordinators' workspace: organisation applications (see portal/workspace.py) -----------------
+
+
+@hooks.register("register_admin_urls")
+def register_workspace_urls():
+    from django.urls import path
+
+    from . import workspace
+
+    return [
+        path("workspace/applications/", workspace.QueueView.as_view(), name="workspace_applications"),
+        path(
+            "workspace/applications/<int:pk>/",
+            workspace.ApplicationView.as_view(),
+            name="workspace_application",
+        ),
+    ]
+
+
+@hooks.register("register_workspace_section")
+def organisations_workspace_section(request):
+    from .workspace import workspace_section
+
+    return workspace_section(request)
+
+
+@hooks.register("register_audit_sentences")
+def organisations_audit_sentences():
+    return {
+        "sentences": {
+            "organisation.approve": _("%(actor)s approved the organisation %(object)s"),
+            "organisation.reject": _("%(actor)s rejected the application from %(object)s"),
+            "organisation.suspend": _("%(actor)s suspended the organisation %(object)s"),
+            "organisation.withdraw": _("%(actor)s withdrew the organisation %(object)s"),
+            "organisation.update": _("%(actor)s changed the profile of %(object)s"),
+            "organisation.set_focus_areas": _("%(actor)s changed the focus areas of %(object)s"),
+            "membership.change_role": _("%(actor)s changed a member's role (%(object)s)"),
+            "membership.remove": _("%(actor)s removed a member (%(object)s)"),
+            "focus_area.create": _("%(actor)s added the focus area %(object)s"),
+        }
+    }

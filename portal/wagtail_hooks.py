@@ -53,3 +53,29 @@ class AuditEntryViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_audit_viewset():
     return AuditEntryViewSet("audit_trail")
+
+
+@hooks.register("register_admin_urls")
+def register_workspace_home():
+    from django.urls import path
+
+    from portal.workspace import AuditView, WorkspaceHomeView
+
+    return [
+        path("workspace/", WorkspaceHomeView.as_view(), name="workspace_home"),
+        path("workspace/history/", AuditView.as_view(), name="workspace_audit"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_workspace_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    from portal.workspace import is_workspace_user
+
+    class WorkspaceMenuItem(MenuItem):
+        def is_shown(self, request):
+            return is_workspace_user(request.user)
+
+    return WorkspaceMenuItem(_("Workspace"), reverse("workspace_home"), icon_name="tasks", order=100)

@@ -97,9 +97,11 @@ def test_consultation_from_draft_to_outcome(seeded, live_server, page, mailoutbo
     assert consultation.status == "draft" and consultation.questions.count() == 1
 
     page.goto(f"{url}/samraden/referensrad-for-unga/")
-    page.get_by_role("button", name="Publicera samrådet").click()
+    page.get_by_role("link", name="Hantera").click()
+    page.get_by_role("link", name="Publicera samrådet").click()
+    page.get_by_role("button", name="Publicera", exact=True).click()
     page.wait_for_load_state()
-    assert "Samrådet är publicerat." in page.locator("main").inner_text()
+    assert "Samrådet är publicerat och öppet." in page.locator("main").inner_text()
     consultation.refresh_from_db()
     assert consultation.status == "open"
     section = consultation.sections.get()
@@ -189,8 +191,7 @@ def test_consultation_from_draft_to_outcome(seeded, live_server, page, mailoutbo
     assert "En moderator har dolt kommentaren" in page.locator(f"#{reply.anchor}").inner_text()
     assert any(m.to == ["bea@example.org"] and "dolts" in m.subject for m in mailoutbox)
 
-    page.get_by_role("link", name="Skriv resultatet").click()
-    page.wait_for_load_state()
+    page.goto(f"{url}/samraden/referensrad-for-unga/utfall/")
     assert_no_axe_violations(page, "outcome form (sv)")
     page.get_by_label("Sammanfattning av resultatet").fill("Staden inrättar rådet med barn som deltagare.")
     page.get_by_label("Bakgrund").fill("Barnens röster läggs till.")
