@@ -31,8 +31,56 @@ def search(request):
     )
 
 
+def _error_page(request, status: int, template: str | None = None):
+    # TemplateResponse would be rendered by middleware that may not run for a handler's response: render
+    # now, with the request (site header, language links, the reader's language from the URL prefix).
+    return render(request, template or f"{status}.html", {"status_code": status}, status=status)
+
+
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    return _error_page(request, 404)
+
+
+def bad_request(request, exception=None):
+    return _error_page(request, 400)
+
+
+def permission_denied(request, exception=None):
+    return _error_page(request, 403)
+
+
+def gone(request, exception=None):
+    """For views that answer 410 without a page of their own (see ErrorPageMiddleware)."""
+    return _error_page(request, 410)
+
+
+def rate_limited(request, exception=None):
+    """handler429: allauth's rate limits (log-in, sign-up, password reset) answer with this page."""
+    return _error_page(request, 429)
+
+
+ERROR_VIEWS = {400: bad_request, 403: permission_denied, 404: page_not_found, 410: gone, 429: rate_limited}
+
+
+class ErrorPageMiddleware:
+    """Gives an error response with no body of its own (a bare HttpResponseGone(), HttpResponseForbidden()
+    or HttpResponseBadRequest() from any view or library) the portal's page for its status, so that
+    no reader meets a blank or English-only page. Responses with content (JSON errors of an API, a view's
+    own error page) are left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        view = ERROR_VIEWS.get(response.status_code)
+        if view is None or response.streaming or response.content or request.method == "HEAD":
+            return response
+        page = view(request)
+        for header in ("Retry-After", "Allow", "Vary"):
+            if header in response:
+                page[header] = response[header]
+        return page
 
 
 def csrf_failure(request, reason=""):

@@ -39,5 +39,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "portal.site_views.bad_request"
+handler403 = "portal.site_views.permission_denied"
 handler404 = "portal.site_views.page_not_found"
 handler500 = "portal.site_views.server_error"
+# allauth's rate limits call ROOT_URLCONF.handler429 (allauth.core.internal.ratelimit.respond_429).
+handler429 = "portal.site_views.rate_limited"
