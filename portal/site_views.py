@@ -4,31 +4,28 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils import translation
-from wagtail.models import Locale, Page
 
+from portal import search as site_search
 from portal.two_factor import coordinator_required
 
 logger = logging.getLogger(__name__)
 
 
 def search(request):
-    """Site search over the live pages of the current language (Wagtail's search backend)."""
-    query = request.GET.get("q", "").strip()[:200]
-    results = Page.objects.none()
-    if query:
-        pages = Page.objects.live().public().specific()
-        try:
-            pages = pages.filter(locale=Locale.get_active())
-        except Locale.DoesNotExist:
-            pass
-        results = pages.search(query)
-    paginator = Paginator(results, 10)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    return TemplateResponse(
-        request,
-        "portal/search.html",
-        {"query": query, "page_obj": page_obj, "results": page_obj.object_list},
-    )
+    """Site search over every registered kind (portal/search.py), each filtered by what the reader may
+    see. Without ?kind= the first hits of each kind, grouped; with ?kind= that kind alone, paginated."""
+    query = request.GET.get("q", "").strip()[: site_search.QUERY_MAX_LENGTH]
+    kind = site_search.get_kind(request.GET.get("kind", ""))
+    context = {"query": query, "kind": kind, "kinds": site_search.kinds(), "groups": [], "page_obj": None}
+    if query and kind is not None:
+        objects = site_search.matching(kind, query, request.user)
+        page_obj = Paginator(objects, site_search.PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update({"page_obj": page_obj, "hits": [kind.hit(obj) for obj in page_obj.object_list]})
+        context["total"] = page_obj.paginator.count
+    elif query:
+        context["groups"] = site_search.search_all(query, request.user)
+        context["total"] = sum(group["count"] for group in context["groups"])
+    return TemplateResponse(request, "portal/search.html", context)
 
 
 def _error_page(request, status: int, template: str | None = None):
