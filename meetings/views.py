@@ -149,6 +149,12 @@ def _detail_context(request, meeting: Meeting, *, rsvp_forms=None) -> dict:
         if content
         else [],
         "corrections": content["corrections"] if content else [],
+        # The published minutes refer to the attendance list: show it with them.
+        "attendances": list(meeting.attendances.select_related("organisation", "user"))
+        if show_minutes
+        else [],
+        # A calendar entry only for what is still to come.
+        "offer_calendar": meeting.end >= timezone.now() and meeting.state != Meeting.State.CANCELLED,
         "can_review": permissions.can_review_minutes(user, minutes),
         "is_coordinator": permissions.is_coordinator(user),
     }

@@ -9,6 +9,8 @@ from portal import views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    # Browsers ask for /favicon.ico whatever the page says: send them to the portal's own static file.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
