@@ -87,6 +87,20 @@ def test_meetings_and_organisations_are_found_and_members_only_meetings_stay_hid
     assert groups["Organisationer"] == ["Barnens röst"]
 
 
+def test_an_organisation_is_found_by_its_focus_area(client):
+    from organisations.models import FocusArea
+
+    organisation = OrganisationFactory(name="Ungdomsföreningen Bron", description="Läxhjälp i Järva.")
+    area, _created = FocusArea.objects.get_or_create(
+        slug="barn-och-unga", defaults={"name_sv": "Barn och unga", "name_en": "Children and young people"}
+    )
+    organisation.focus_areas.set([area])
+    groups = _groups(client.get("/search/", {"q": "barn"}).content.decode())
+    assert groups["Organisationer"] == ["Ungdomsföreningen Bron"]
+    groups = _groups(client.get("/en/search/", {"q": "children"}).content.decode())
+    assert groups["Organisations"] == ["Ungdomsföreningen Bron"]
+
+
 def test_published_minutes_by_audience(client):
     coord = coordinator()
     invited = OrganisationFactory()
