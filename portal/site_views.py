@@ -73,6 +73,8 @@ class ErrorPageMiddleware:
         view = ERROR_VIEWS.get(response.status_code)
         if view is None or response.streaming or response.content or request.method == "HEAD":
             return response
+        if request.path.startswith("/admin/"):  # Wagtail's admin has its own error handling
+            return response
         page = view(request)
         for header in ("Retry-After", "Allow", "Vary"):
             if header in response:
