@@ -10,3 +10,7 @@ class ConsultationsConfig(AppConfig):
         from consultations import page_cache
 
         page_cache.register()
+
+        from consultations import search
+
+        search.register_kinds()

@@ -19,6 +19,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, PreviewableMixin
+from wagtail.search import index
 
 from portal.private_media import get_private_storage
 
@@ -69,7 +70,7 @@ class ConsultationQuerySet(models.QuerySet):
         return self.published().filter(closes_at__lte=now or timezone.now())
 
 
-class Consultation(PreviewableMixin, ClusterableModel):
+class Consultation(PreviewableMixin, index.Indexed, ClusterableModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SCHEDULED = "scheduled", _("coming")
@@ -193,6 +194,16 @@ class Consultation(PreviewableMixin, ClusterableModel):
 
     def __str__(self):
         return self.title
+
+    # Site search (portal/search.py): the text a reader can find a consultation by, sections included.
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.SearchField("summary"),
+        index.SearchField("easy_read_summary"),
+        index.SearchField("reference_number"),
+        index.RelatedFields("sections", [index.SearchField("heading"), index.SearchField("body")]),
+        index.RelatedFields("questions", [index.SearchField("text")]),
+    ]
 
     def get_absolute_url(self):
         return reverse("consultations:detail", kwargs={"slug": self.slug})

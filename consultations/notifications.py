@@ -164,6 +164,7 @@ EVENTS = [
             "For coordinators: two weeks after a consultation closed, if its outcome is not yet published."
         ),
         recipients=_outcome_reminder_recipients,
+        can_receive=lambda user: bool(getattr(user, "is_coordinator", False)),
         link=lambda consultation: reverse("consultations:outcome", kwargs={"slug": consultation.slug}),
     ),
     EventType(

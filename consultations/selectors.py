@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from organisations.attribution import attribution
+from organisations.attribution import attribution, default_organisation
 from organisations.models import FocusArea, Organisation
 
 from . import permissions
@@ -188,6 +188,9 @@ def consultation_detail(
         permissions.participating_organisations(user, consultation) if consultation.is_open else []
     )
     return {
+        "speaking_for_default": default_organisation(
+            organisations, last_used_organisation_ids(user, consultation, organisations)
+        ),
         "consultation": consultation,
         "sections": sections,
         "general_threads": threads.get(None, []),
@@ -203,6 +206,26 @@ def consultation_detail(
         "can_comment": bool(organisations),
         "reply_to": _reply_target(comments, reply_to) if organisations else None,
     }
+
+
+def last_used_organisation_ids(user, consultation: Consultation, organisations) -> list[int]:
+    """The organisations (of `organisations`) that `user` last commented for or last worked on a response
+    for, newest first, this consultation before others. Empty, without a query, when there is no choice."""
+    pks = [org.pk for org in organisations]
+    if len(pks) < 2:
+        return []
+    comments = list(
+        Comment.objects.filter(author=user, organisation_id__in=pks)
+        .order_by("-created", "-pk")
+        .values_list("organisation_id", "consultation_id", "created")[:50]
+    )
+    responses = list(
+        Response.objects.filter(last_edited_by=user, organisation_id__in=pks)
+        .order_by("-modified", "-pk")
+        .values_list("organisation_id", "consultation_id", "modified")[:50]
+    )
+    rows = sorted(comments + responses, key=lambda r: (r[1] == consultation.pk, r[2]), reverse=True)
+    return [org_id for org_id, _c, _t in rows]
 
 
 def _reply_target(comments: list[Comment], value: str) -> Comment | None:

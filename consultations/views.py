@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from organisations import permissions as org_permissions
-from organisations.attribution import speaking_for_memberships
+from organisations.attribution import default_organisation, speaking_for_memberships
 from portal import kept_drafts
 from portal.idempotency import idempotent
 from portal.private_media import serve_private_file
@@ -107,9 +107,8 @@ def consultation_detail(request, slug):
     )
     context["is_coordinator"] = is_coordinator
     context["can_read_responses"] = permissions.can_read_submitted_responses(request.user, consultation)
-    context["my_organisations"] = (
-        list(speaking_for_memberships(request.user)) if request.user.is_authenticated else []
-    )
+    # The response link only for those whose organisation takes part in this consultation.
+    context["my_organisations"] = permissions.participating_organisations(request.user, consultation)
     return TemplateResponse(request, "consultations/consultation_detail.html", context)
 
 
@@ -371,17 +370,22 @@ def moderation(request):
 
 
 def _response_organisation(request, consultation):
-    """The organisation whose response this person works on: ?organisation=<id> among their approved
-    memberships, or their first. None when they belong to none."""
-    memberships = list(speaking_for_memberships(request.user))
-    if not memberships:
-        return None, []
-    organisations = [m.organisation for m in memberships]
+    """The organisation whose response this person works on, chosen among the organisations that take part
+    in the consultation and that they may speak for: ?organisation=<id>, else the only one or the one they
+    last used, else the first. A person whose organisations are none of them sees their first one with a
+    notice that it is not invited (and no choice list). None when they belong to no approved organisation."""
+    organisations = permissions.participating_organisations(request.user, consultation)
+    if not organisations:
+        memberships = list(speaking_for_memberships(request.user))
+        return (memberships[0].organisation, []) if memberships else (None, [])
     wanted = request.GET.get("organisation") or request.POST.get("organisation")
     for organisation in organisations:
         if str(organisation.pk) == str(wanted):
             return organisation, organisations
-    return organisations[0], organisations
+    default = default_organisation(
+        organisations, selectors.last_used_organisation_ids(request.user, consultation, organisations)
+    )
+    return default or organisations[0], organisations
 
 
 @GET_POST

@@ -317,10 +317,23 @@ class MinutesCommentForm(forms.Form):
         empty_label=_("The minutes in general"),
     )
     text = forms.CharField(label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    organisation = forms.ModelChoiceField(
+        label=_("Speaking for"), queryset=Organisation.objects.none(), required=True, empty_label=None
+    )
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args, meeting: Meeting, organisations=(), default_organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("sort_order", "pk")
+        # Only the organisations the person may speak for at this meeting; no choice when there is one.
+        organisations = list(organisations)
+        field = self.fields["organisation"]
+        if len(organisations) > 1:
+            pks = [o.pk for o in organisations]
+            field.queryset = Organisation.objects.filter(pk__in=pks).order_by("name")
+            field.empty_label = None if default_organisation else _("Choose an organisation")
+            field.initial = default_organisation.pk if default_organisation else None
+        else:
+            del self.fields["organisation"]
 
 
 class ActionItemUpdateForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
+from wagtail.search import index
 
 
 class TimeStamped(models.Model):
@@ -49,7 +50,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(TimeStamped, ClusterableModel):
+class Meeting(index.Indexed, TimeStamped, ClusterableModel):
     class Kind(models.TextChoices):
         REFERENCE_GROUP = "reference_group", _("reference group meeting")
         WORKING_GROUP = "working_group", _("working group")
@@ -129,6 +130,14 @@ class Meeting(TimeStamped, ClusterableModel):
 
     def __str__(self):
         return self.title
+
+    # Site search: no agenda item titles, since some are members-only and would reveal themselves by
+    # matching; what a meeting's visible page shows to everyone who may see it.
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.SearchField("description"),
+        index.SearchField("place"),
+    ]
 
     def get_absolute_url(self):
         return reverse("meetings:detail", kwargs={"pk": self.pk})
@@ -312,7 +321,7 @@ class Attendance(TimeStamped):
 # --- Minutes --------------------------------------------------------------------------------------
 
 
-class Minutes(TimeStamped):
+class Minutes(index.Indexed, TimeStamped):
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
         REVIEW = "review", _("out for review")
@@ -352,6 +361,12 @@ class Minutes(TimeStamped):
 
     def __str__(self):
         return str(_("Minutes: %(meeting)s") % {"meeting": self.meeting})
+
+    # Site search: the general notes and the meeting's title (notes on members-only items are left out).
+    search_fields = [
+        index.SearchField("introduction"),
+        index.RelatedFields("meeting", [index.SearchField("title", boost=2)]),
+    ]
 
     def get_absolute_url(self):
         return reverse("meetings:detail", kwargs={"pk": self.meeting_id}) + "#minutes"

@@ -113,6 +113,33 @@ def is_attendee(user, meeting: Meeting) -> bool:
     return Attendance.objects.filter(meeting=meeting).filter(condition).exists()
 
 
+def acting_organisation_ids(user, meeting: Meeting) -> list[int]:
+    """The organisations `user` may speak for at `meeting`, best first: those they were recorded as
+    attending for, else those recorded as attending (or that named them in the RSVP), else all of their
+    invited ones. A review comment is signed with one of these, never with an organisation that was not
+    invited."""
+    invited = invited_organisation_ids(user, meeting)
+    if not invited:
+        return []
+    rows = list(
+        Attendance.objects.filter(meeting=meeting, organisation_id__in=invited)
+        .filter(Q(user=user) | Q(user__isnull=True))
+        .values_list("organisation_id", "user_id")
+    )
+    personal = sorted({org for org, uid in rows if uid == user.pk})
+    if personal:
+        return personal
+    attended = {org for org, _uid in rows}
+    named = set(
+        meeting.invitations.filter(organisation_id__in=invited, attendees=user).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    if attended or named:
+        return sorted(attended | named)
+    return sorted(invited)
+
+
 def can_view_minutes(user, minutes: Minutes | None) -> bool:
     if minutes is None:
         return False

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organisations.attribution import default_organisation
 from organisations.models import Membership, Organisation
 from portal.services import audit_log
 
@@ -423,9 +424,19 @@ def minutes_send_for_review(*, actor, minutes: Minutes, days: int, now: datetime
 
 @transaction.atomic
 def minutes_comment_add(
-    *, user, minutes: Minutes, text: str, agenda_item: AgendaItem | None = None, now: datetime | None = None
+    *,
+    user,
+    minutes: Minutes,
+    text: str,
+    agenda_item: AgendaItem | None = None,
+    organisation: Organisation | None = None,
+    now: datetime | None = None,
 ) -> MinutesComment:
-    """An attendee's review comment, accepted while the minutes are out for review and before the deadline."""
+    """An attendee's review comment, accepted while the minutes are out for review and before the deadline.
+
+    It is signed for the organisation the person attended for (`permissions.acting_organisation_ids`);
+    when there are several, `organisation` chooses among them, else the one they last commented for. A
+    person in no invited organisation (a coordinator) comments in their own name."""
     minutes = _lock(minutes)
     if minutes.state != Minutes.State.REVIEW:
         raise ValidationError(_("These minutes are not out for review."))
@@ -435,14 +446,34 @@ def minutes_comment_add(
         raise ValidationError(_("The review period has ended."))
     if agenda_item is not None and agenda_item.meeting_id != minutes.meeting_id:
         raise ValidationError(_("The agenda item belongs to another meeting."))
-    org_ids = permissions.approved_organisation_ids(user)
-    organisation = Organisation.objects.filter(pk__in=org_ids).order_by("name").first() if org_ids else None
+    organisation = _minutes_comment_organisation(user, minutes, organisation)
     comment = MinutesComment(
         minutes=minutes, author=user, organisation=organisation, agenda_item=agenda_item, text=text.strip()
     )
     comment.full_clean()
     comment.save()
     return comment
+
+
+def _minutes_comment_organisation(user, minutes: Minutes, chosen: Organisation | None) -> Organisation | None:
+    allowed = permissions.acting_organisation_ids(user, minutes.meeting)
+    if chosen is not None:
+        if chosen.pk not in allowed:
+            raise ValidationError(
+                _("You can only comment for an organisation that was invited to the meeting.")
+            )
+        return chosen
+    if not allowed:
+        return None
+    last_used = MinutesComment.objects.filter(
+        author=user, organisation_id__in=allowed, minutes__meeting=minutes.meeting
+    ).order_by("-created", "-pk")
+    default = default_organisation(
+        Organisation.objects.filter(pk__in=allowed), last_used.values_list("organisation_id", flat=True)
+    )
+    if default is None:
+        raise ValidationError(_("Choose which organisation you speak for."))
+    return default
 
 
 def minutes_fingerprint(minutes: Minutes) -> str:

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from organisations.attribution import default_organisation
 from organisations.models import Organisation
 from portal.idempotency import idempotent
 from portal.two_factor import coordinator_required
@@ -149,6 +150,12 @@ def _detail_context(request, meeting: Meeting, *, rsvp_forms=None) -> dict:
         if content
         else [],
         "corrections": content["corrections"] if content else [],
+        # The published minutes refer to the attendance list: show it with them.
+        "attendances": list(meeting.attendances.select_related("organisation", "user"))
+        if show_minutes
+        else [],
+        # A calendar entry only for what is still to come.
+        "offer_calendar": meeting.end >= timezone.now() and meeting.state != Meeting.State.CANCELLED,
         "can_review": permissions.can_review_minutes(user, minutes),
         "is_coordinator": permissions.is_coordinator(user),
     }
@@ -268,7 +275,14 @@ def minutes_review(request, pk: int):
     minutes = permissions.minutes_of(meeting)
     if minutes is None or not permissions.can_review_minutes(request.user, minutes):
         raise Http404
-    form = MinutesCommentForm(request.POST or None, meeting=meeting)
+    acting = list(
+        Organisation.objects.filter(pk__in=permissions.acting_organisation_ids(request.user, meeting))
+    )
+    last_used = minutes.comments.filter(author=request.user).order_by("-created", "-pk")
+    default = default_organisation(acting, last_used.values_list("organisation_id", flat=True))
+    form = MinutesCommentForm(
+        request.POST or None, meeting=meeting, organisations=acting, default_organisation=default
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.minutes_comment_add(
@@ -276,6 +290,7 @@ def minutes_review(request, pk: int):
                 minutes=minutes,
                 text=form.cleaned_data["text"],
                 agenda_item=form.cleaned_data["agenda_item"],
+                organisation=form.cleaned_data.get("organisation") or default,
             )
         except ValidationError as exc:
             _errors(request, exc)
@@ -288,6 +303,7 @@ def minutes_review(request, pk: int):
             "form": form,
             "comments": list(minutes.comments.select_related("author", "organisation", "agenda_item")),
             "review_open": minutes.review_deadline is None or timezone.now() <= minutes.review_deadline,
+            "speaking_as": acting[0] if len(acting) == 1 else None,
         }
     )
     return TemplateResponse(

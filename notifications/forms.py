@@ -9,12 +9,15 @@ from notifications.registry import Frequency
 class PreferencesForm(forms.Form):
     """A radio group per event type that the user may change; mandatory ones are listed, not asked."""
 
-    def __init__(self, *args, current: dict[str, str], **kwargs):
+    def __init__(self, *args, current: dict[str, str], user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.mandatory = []
         self.events: dict[str, str] = {}
         for event_type in registry.all_event_types():
             if not event_type.email:
+                continue
+            # Only what this reader can receive (no coordinators' reminders for a member).
+            if user is not None and not event_type.offered_to(user):
                 continue
             if event_type.mandatory:
                 self.mandatory.append(event_type)

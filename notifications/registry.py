@@ -80,6 +80,9 @@ class EventType:
     # Relations of the object that its texts and link read (for example ("meeting",) on minutes): the
     # inbox fetches them for a whole page at once instead of once per notification.
     prefetch: tuple[str, ...] = ()
+    # Who can receive this event at all (`can_receive(user)`), for example only coordinators; the
+    # preferences page offers an event only to those. None: anyone may.
+    can_receive: Callable[[Any], bool] | None = None
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -103,6 +106,9 @@ class EventType:
     @property
     def can_disable(self) -> bool:
         return not self.mandatory
+
+    def offered_to(self, user) -> bool:
+        return self.can_receive is None or bool(self.can_receive(user))
 
     def get_text_template(self) -> str:
         return self.text_template or f"{self.app_label}/notifications/{self.name}.txt"

@@ -78,7 +78,7 @@ def mark_all_read(request):
 @login_required
 def preferences(request):
     current = services.preferences_for(request.user)
-    form = PreferencesForm(request.POST or None, current=current)
+    form = PreferencesForm(request.POST or None, current=current, user=request.user)
     if request.method == "POST" and form.is_valid():
         for event, frequency in form.cleaned_preferences().items():
             services.preference_set(user=request.user, event=event, frequency=frequency)

@@ -46,3 +46,18 @@ def organisation_for_choice(user, value) -> Organisation:
     if membership is None:
         raise ValidationError(_("You can only speak for an approved organisation that you are a member of."))
     return membership.organisation
+
+
+def default_organisation(organisations, last_used_ids=()):
+    """Which of `organisations` (those that may act here, already filtered) a form preselects.
+
+    The only one; else the one last used (`last_used_ids`, newest first); else None, so the person
+    chooses. Never "the first by name": that signed contributions for the wrong organisation."""
+    organisations = list(organisations)
+    if len(organisations) == 1:
+        return organisations[0]
+    by_id = {org.pk: org for org in organisations}
+    for pk in last_used_ids:
+        if pk in by_id:
+            return by_id[pk]
+    return None

@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
 
 from .validators import compact_org_number, format_org_number, validate_org_number
 
@@ -68,7 +69,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(memberships__user=user, memberships__ended__isnull=True).distinct()
 
 
-class Organisation(models.Model):
+class Organisation(index.Indexed, models.Model):
     class Kind(models.TextChoices):
         NON_PROFIT = "ideell_forening", _("non-profit association (ideell förening)")
         FOUNDATION = "stiftelse", _("foundation (stiftelse)")
@@ -153,6 +154,13 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    # Site search: what the public directory shows (only listed, approved organisations are searched).
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.SearchField("description"),
+        index.RelatedFields("focus_areas", [index.SearchField("name_sv"), index.SearchField("name_en")]),
+    ]
 
     def get_absolute_url(self):
         return reverse("organisations:detail", kwargs={"slug": self.slug})

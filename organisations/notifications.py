@@ -46,6 +46,14 @@ def organisation_admins(organisation, _context=None):
     return _users().filter(pk__in=admins)
 
 
+def _is_coordinator(user) -> bool:
+    return bool(getattr(user, "is_coordinator", False))
+
+
+def _is_organisation_admin(user) -> bool:
+    return Membership.objects.active().admins().filter(user=user).exists()
+
+
 EVENT_TYPES = [
     EventType(
         key=APPLICATION_RECEIVED,
@@ -53,6 +61,7 @@ EVENT_TYPES = [
         description=_("For coordinators: an organisation asks to join the reference group."),
         recipients=coordinators,
         link=lambda organisation: reverse("organisations:application", kwargs={"slug": organisation.slug}),
+        can_receive=_is_coordinator,
     ),
     EventType(
         key=ORGANISATION_APPROVED,
@@ -81,6 +90,7 @@ EVENT_TYPES = [
         verbose_name=_("Someone asks to join my organisation"),
         description=_("For organisation admins: a request to become a member."),
         recipients=lambda join_request, context: organisation_admins(join_request.organisation),
+        can_receive=_is_organisation_admin,
         link=lambda join_request: reverse(
             "organisations:join_request",
             kwargs={"slug": join_request.organisation.slug, "pk": join_request.pk},
@@ -155,10 +165,15 @@ def _latest_change(organisation, status):
 
 
 def organisation_approved(organisation, *, actor=None) -> None:
-    """The applicant (the organisation's admins) hears that the city approved it; once per decision."""
+    """The applicant (the organisation's admins) hears that the city approved it, with the coordinator's
+    note if they wrote one; once per decision."""
     change = _latest_change(organisation, organisation.Status.APPROVED)
     notify(
-        ORGANISATION_APPROVED, organisation, actor=actor, dedupe_key=f"change-{change.pk if change else ''}"
+        ORGANISATION_APPROVED,
+        organisation,
+        actor=actor,
+        context={"note": change.reason if change else ""},
+        dedupe_key=f"change-{change.pk if change else ''}",
     )
 
 

@@ -20,3 +20,8 @@ class PortalConfig(AppConfig):
 
         autodiscover_modules("privacy")
         user_logged_in.connect(record_login, dispatch_uid="portal.privacy.record_login")
+
+        # Site search: the site's pages; each domain app registers its own kinds (portal/search.py).
+        from portal import search
+
+        search.register_pages()

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.TwoFactorAdminMiddleware",
     "portal.privacy.middleware.ConsentMiddleware",
+    # Empty error responses (a bare 403/410 from a view) get the portal's page; see portal/site_views.py.
+    "portal.site_views.ErrorPageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

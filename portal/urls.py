@@ -9,6 +9,8 @@ from portal import views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    # Browsers ask for /favicon.ico whatever the page says: send them to the portal's own static file.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # OParl 1.1: one address for every language (ids must not change with the reader's language).
@@ -40,5 +42,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "portal.site_views.bad_request"
+handler403 = "portal.site_views.permission_denied"
 handler404 = "portal.site_views.page_not_found"
 handler500 = "portal.site_views.server_error"
+# allauth's rate limits call ROOT_URLCONF.handler429 (allauth.core.internal.ratelimit.respond_429).
+handler429 = "portal.site_views.rate_limited"

@@ -62,3 +62,13 @@ def health(request):
     if checks["database"] != "ok":
         return JsonResponse({"status": "error", "failing": failing, **checks}, status=503)
     return JsonResponse({"status": "degraded" if failing else "ok", "failing": failing, **checks}, status=200)
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico: a permanent redirect to the icon among the static files (served by WhiteNoise, with
+    its long cache lifetime and hashed name in production). No third party is asked for it."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

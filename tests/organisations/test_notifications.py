@@ -76,3 +76,22 @@ def test_application_goes_to_the_configured_addresses_when_no_coordinator_has_an
     assert "Föreningen Gemenskap" in mailoutbox[0].subject
     assert "Anna Andersson" in mailoutbox[0].body
     assert not Notification.objects.exists()
+
+
+def test_approval_email_quotes_the_coordinators_note(
+    coordinator_user, django_capture_on_commit_callbacks, mailoutbox
+):
+    """Issue 19, defect 7: the note written when approving reaches the applicant, in both parts."""
+    applicant = UserFactory(email="note@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation = _register(applicant)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.organisation_approve(
+            actor=coordinator_user, organisation=organisation, message="Välkomna! Första mötet är 3 mars."
+        )
+    (mail,) = mailoutbox
+    assert "Samordnarens meddelande:" in mail.body
+    assert "Välkomna! Första mötet är 3 mars." in mail.body
+    html = mail.alternatives[0][0]
+    assert "Välkomna! Första mötet är 3 mars." in html

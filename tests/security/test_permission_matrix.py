@@ -69,6 +69,7 @@ R = ANY_REDIRECT
 MATRIX: dict[str, tuple] = {
     # --- portal ---
     "health": PUBLIC,
+    "favicon": (R,) * 6,  # a redirect to the static icon
     "search": PUBLIC,
     "coordinator_hub": COORD,
     "wagtail_serve": PUBLIC,
