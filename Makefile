@@ -14,6 +14,8 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 INSTALL_LOG ?= .install.log
+# make test runs the suite in this many processes (pytest-xdist; each has its own test database and Redis db).
+TEST_PROCESSES ?= 2
 MO := locale/sv/LC_MESSAGES/django.mo
 PO := locale/sv/LC_MESSAGES/django.po
 # Apps that keep their own catalogue (opendata/, ...): a change there recompiles too.
@@ -76,7 +78,7 @@ test: export DJANGO_ALLOW_ASYNC_UNSAFE := true
 test: $(TEST_STAMP) $(MO) lock-check
 	bash scripts/ensure_services.sh
 	$(PY) manage.py collectstatic --noinput -v0
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 ## The lock agrees with pyproject.toml, and .venv holds exactly what the lock says.
 lock-check: $(TEST_STAMP)

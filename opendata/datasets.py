@@ -85,7 +85,7 @@ def _consultation_rows():
             "id": c.pk,
             "title": c.title,
             "summary": c.summary,
-            "development_area": c.development_area,
+            "development_area": c.development_area_id,
             "focus_areas": "; ".join(a.slug for a in c.focus_areas.all()),
             "reference_number": c.reference_number,
             "opens_at": _t(c.opens_at),

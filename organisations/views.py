@@ -140,6 +140,7 @@ def detail(request, slug):
 def register(request):
     form = OrganisationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and not ratelimits.consume(request, "organisation_register"):
+        form = OrganisationForm(request.POST, request.FILES)  # bound even when the POST is empty
         form.is_valid()
         form.add_error(
             None, _("You have sent several applications in a short time. Wait an hour and try again.")

@@ -40,6 +40,7 @@ NOT_HTML = {
     "oparl:file_content",
     "opendata:dcat",
     "opendata:download",
+    "actionplan:dashboard_csv",
 }
 
 
