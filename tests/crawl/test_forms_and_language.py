@@ -30,7 +30,8 @@ FIXED = re.compile(
     r"^(area|kind|answer|role|audience|status|language|then|confirm|remember|result_\d+|mark_.+|event-.+|"
     r"agenda-\d+-(is_public|DELETE)|is_public|invite_all_approved|consent|accept.*|public|show_.+|"
     r"focus|focus_area|focus_areas|organisation_type|kind_of_organisation|type|district|.*_consent|"
-    r"listed_publicly|enabled|invite-role|org\d+-answer)$"
+    r"listed_publicly|enabled|invite-role|org\d+-answer|"
+    r"forms_of_racism|settings|city_districts|confirm_.+)$"
 )
 
 
@@ -92,6 +93,10 @@ def allowed_values(name: str, *, user, path: str, action: str) -> set[str] | Non
             get_user_model().objects.filter(meeting_rsvps__meeting=meeting).values_list("pk", flat=True)
         )
         return ids(people)
+    if name == "activity":  # the action plan's published activities (knowledge input)
+        from actionplan.models import ActivityPage
+
+        return ids(ActivityPage.objects.live().values_list("pk", flat=True))
     if name == "agenda_item":
         return ids(_meeting(path).agenda_items.values_list("pk", flat=True))
     if re.fullmatch(r"agenda-\d+-consultation", name):

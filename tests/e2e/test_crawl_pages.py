@@ -68,7 +68,8 @@ PAGE_JS = """
     return l && !l.lang.startsWith(doc.lang);
   };
   const texts = new Set([document.title]);
-  const skip = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE']);
+  // CODE holds identifiers (a data dictionary's column names), names rather than language.
+  const skip = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'CODE']);
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode, parent = node.parentElement;
