@@ -132,14 +132,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery --------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw"):
+if (
+    REDIS_URL
+    and os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw")
+    and not os.environ.get("XDIST_REDIS_DB_CHOSEN")
+):
     # The test suite on several cores (pytest-xdist): each test process gets its own Redis database, so
     # that their Celery queues, caches and rate-limit counters never meet (gw0 keeps the one given).
     _worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
     _base, _, _db = REDIS_URL.rpartition("/")
     if _db.isdigit():
         REDIS_URL = f"{_base}/{(int(_db) + _worker) % 16}"
-    os.environ["REDIS_URL"] = REDIS_URL  # the workers and servers a test starts follow it
+    # The workers and servers a test starts follow it, and keep whatever REDIS_URL the test gives them (a
+    # private redis-server) instead of moving it again.
+    os.environ["REDIS_URL"] = REDIS_URL
+    os.environ["XDIST_REDIS_DB_CHOSEN"] = "1"
 # The demo's own state folder (`make run` sets it to .run/): with no Redis, the web process and the
 # demo's worker and beat share a broker, a cache and an e-mail folder there, so that what a user does in
 # the demo (a reminder, a digest, an export, an e-mail) happens as in production, with no server.
