@@ -654,16 +654,28 @@ def _claim_token() -> str:
 
 
 def _claimer(pk: int):
-    """The claim of one pending delivery: a conditional update pending → sending, committed at once
-    (outside any transaction of the sender), so that exactly one run sends it, however many runs
-    there are, at once or later. Returns a callable that answers whether this run got it."""
+    """The claim of one pending delivery: a conditional update pending → sending, so that exactly
+    one run sends it, however many runs there are, at once or later. Returns a callable
+    `claim(then=None)` that answers whether this run got it.
 
-    def claim() -> bool:
-        return bool(
-            Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
-                status=Delivery.Status.SENDING, claimed_at=timezone.now(), claimed_by=_claim_token()
+    `then` (over SMTP: writing the final dot that commits the mail server to deliver) runs inside
+    the claim's transaction, after the row is claimed and before the claim is committed. A sender
+    killed before `then` has written leaves the transaction uncommitted: PostgreSQL rolls it back
+    and the row stays pending, while the mail server, which never saw the dot, discards its copy;
+    the next run sends it. Only a kill in the microseconds between the dot's write and the
+    COMMIT's write can leave a message delivered and its row pending (sent again): nothing is
+    lost, and a duplicate needs a kill inside that gap."""
+
+    def claim(then=None) -> bool:
+        with transaction.atomic():
+            got = bool(
+                Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING).update(
+                    status=Delivery.Status.SENDING, claimed_at=timezone.now(), claimed_by=_claim_token()
+                )
             )
-        )
+            if got and then is not None:
+                then()
+        return got
 
     return claim
 
@@ -680,11 +692,12 @@ def _drop_smtp(backend) -> None:
 
 def _smtp_send(backend, email_message, claim) -> bool:
     """Django's `EmailBackend._send` with the claim taken at the last possible moment: the envelope
-    and the whole message are transmitted first, then `claim()` runs, and only then the final
-    "<CRLF>.<CRLF>" that commits the server to deliver. A run that loses the claim drops the
-    connection, so the server discards its copy. A worker killed before the claim leaves the row
-    pending (sent by the next run); one killed after it leaves the row "sending", and the message
-    has reached the server (the final dot is in the socket's buffer, which the kernel still sends)."""
+    and the whole message are transmitted first, then `claim()` runs, and the final
+    "<CRLF>.<CRLF>" that commits the server to deliver is written inside the claim's transaction,
+    before it commits (see `_claimer`). A run that loses the claim drops the connection, so the
+    server discards its copy. A worker killed before the dot is written leaves the row pending
+    (its claim is rolled back; the next run sends it); once the dot is written, the kernel still
+    sends it and the COMMIT written right after it, also when the process is killed."""
     smtp = backend.connection
     encoding = email_message.encoding or settings.DEFAULT_CHARSET
     from_email = sanitize_address(email_message.from_email, encoding)
@@ -717,10 +730,9 @@ def _smtp_send(backend, email_message, claim) -> bool:
         if body[-2:] != b"\r\n":
             body += b"\r\n"
         smtp.send(body)
-        if not claim():
+        if not claim(partial(smtp.send, b".\r\n")):
             _drop_smtp(backend)
             return False
-        smtp.send(b".\r\n")
     except BaseException:
         _drop_smtp(backend)
         raise
@@ -779,9 +791,11 @@ class ParallelSender:
         self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="notifications-smtp")
 
     def _claim_from_caller(self, claim):
-        def ask() -> bool:
+        # `then` (the final dot) is run by the calling thread inside the claim's transaction, on
+        # this thread's SMTP socket, while this thread waits: see `_claimer`.
+        def ask(then=None) -> bool:
             reply: dict = {"done": threading.Event()}
-            self._claims.put((claim, reply))
+            self._claims.put((partial(claim, then), reply))
             reply["done"].wait()
             if "error" in reply:
                 raise reply["error"]
@@ -852,11 +866,12 @@ def _send_chunk(
     """Sends one chunk of deliveries, each claimed before it is sent and recorded after; False when
     a transient error asks for a retry (the rows not handled are left pending).
 
-    The claim is a committed conditional update pending → sending per message (see `_claimer`),
-    taken over SMTP only once the whole message has reached the server and just before the final
-    dot that commits it (see `_smtp_send`). A second run of the same task (a redelivery after a
-    worker was killed, the sweeper, two workers at once) finds the row claimed or sent and sends
-    nothing; a worker killed before the claim leaves the row pending for the next run. So nothing
+    The claim is a conditional update pending → sending per message (see `_claimer`), taken over
+    SMTP only once the whole message has reached the server, with the final dot that commits it
+    written inside the claim's transaction (see `_smtp_send`). A second run of the same task (a
+    redelivery after a worker was killed, the sweeper, two workers at once) finds the row claimed
+    or sent and sends nothing; a worker killed before the dot leaves the row pending for the next
+    run. So nothing
     is sent twice and nothing is lost. The rows sent are marked sent at the end of the chunk with
     one UPDATE; a row a dead worker left "sending" is marked sent by the sweeper.
     """
