@@ -20,7 +20,9 @@ def pytest_collection_modifyitems(items):
     transaction. pytest-django sorts them so, but pytest then regroups the tests that share the
     session-scoped, parametrised browser fixture, which moved some ordinary tests behind the browser
     tests: those then ran on a database that the browser tests had flushed."""
-    items.sort(key=_is_transactional)
+    # Among the transactional tests, those with a real worker (long waits for redeliveries, outages,
+    # beat) start first, so that in parallel runs no process is left with one of them at the end.
+    items.sort(key=lambda item: (_is_transactional(item), not item.get_closest_marker("integration")))
 
 
 @pytest.fixture(autouse=True)
