@@ -47,8 +47,21 @@ $(TEST_STAMP): pyproject.toml uv.lock | $(UV)
 	@rm -f $(INSTALL_LOG)
 	@touch $@ $(STAMP)
 
+# eark-validator, which the archive packages' test runs, in an environment of its own (it pins lxml 5.1.0),
+# installed from its own hash-pinned lock: tests/opendata/eark/requirements.txt (`uv pip compile
+# --generate-hashes` of requirements.in beside it).
+EARK_VENV := .venv-eark
+EARK_STAMP := $(EARK_VENV)/.installed
+$(EARK_STAMP): tests/opendata/eark/requirements.txt | $(UV)
+	@rm -rf $(EARK_VENV)
+	@$(UV) venv --quiet --python $(PYTHON) $(EARK_VENV)
+	@$(UV) pip install --quiet --python $(EARK_VENV)/bin/python --require-hashes -r $< 2>$(INSTALL_LOG) \
+		|| { $(call NO_INDEX,install eark-validator,$(INSTALL_LOG)); exit 1; }
+	@rm -f $(INSTALL_LOG)
+	@touch $@
+
 install: $(STAMP)
-install-test: $(TEST_STAMP)
+install-test: $(TEST_STAMP) $(EARK_STAMP)
 
 $(MO): $(PO) $(APP_PO) | $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v0
@@ -75,7 +88,8 @@ run: $(STAMP) $(MO)
 test: export DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/portal)
 test: export REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
 test: export DJANGO_ALLOW_ASYNC_UNSAFE := true
-test: $(TEST_STAMP) $(MO) lock-check
+test: export EARK_PYTHON := $(abspath $(EARK_VENV))/bin/python
+test: $(TEST_STAMP) $(EARK_STAMP) $(MO) lock-check
 	bash scripts/ensure_services.sh
 	$(PY) manage.py collectstatic --noinput -v0
 	$(VENV)/bin/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
@@ -117,4 +131,4 @@ format: $(TEST_STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) .tools staticfiles db.sqlite3 $(RUN_DIR) .pytest_cache
+	rm -rf $(VENV) $(EARK_VENV) .tools staticfiles db.sqlite3 $(RUN_DIR) .pytest_cache

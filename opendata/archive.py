@@ -41,6 +41,7 @@ from portal.models import AuditEntry
 CHUNK = 1024 * 1024
 PROFILE = "https://earksip.dilcis.eu/profile/E-ARK-SIP.xml"
 CSIP_NS = "https://DILCIS.eu/XML/METS/CSIPExtensionMETS"
+CONTENT_INFORMATION_TYPE = "Stockholm reference group portal records (JSON, HTML, PDF/A)"
 SIP_NS = "https://DILCIS.eu/XML/METS/SIPExtensionMETS"
 
 
@@ -408,16 +409,22 @@ def _mets(
     premis: Entry | None,
     rep_mets: Entry | None,
     representation: bool,
+    documentation: Entry | None = None,
 ) -> bytes:
     now = _iso(timezone.now())
     content_type = "OTHER" if representation else "OTHER"
+    # The records follow no E-ARK content information type specification (CITS) of their own.
+    cits = (
+        f'csip:CONTENTINFORMATIONTYPE="OTHER" csip:OTHERCONTENTINFORMATIONTYPE="{CONTENT_INFORMATION_TYPE}"'
+    )
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<mets:mets xmlns:mets="http://www.loc.gov/METS/" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'xmlns:csip="{CSIP_NS}" xmlns:sip="{SIP_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
         f'OBJID={quoteattr(objid)} LABEL={quoteattr(label)} TYPE="Mixed" csip:CONTENTINFORMATIONTYPE="MIXED" '
         f'csip:OTHERTYPE="{content_type}" PROFILE="{PROFILE}">\n'
-        f'  <mets:metsHdr CREATEDATE="{now}" RECORDSTATUS="NEW" csip:OAISPACKAGETYPE="SIP">\n'
+        f'  <mets:metsHdr CREATEDATE="{now}" LASTMODDATE="{now}" RECORDSTATUS="NEW" '
+        'csip:OAISPACKAGETYPE="SIP">\n'
         '    <mets:agent ROLE="CREATOR" TYPE="OTHER" OTHERTYPE="SOFTWARE">\n'
         "      <mets:name>Referensgruppsportalen</mets:name>\n"
         '      <mets:note csip:NOTETYPE="SOFTWARE VERSION">1</mets:note>\n'
@@ -447,14 +454,18 @@ def _mets(
             "  </mets:amdSec>\n"
         )
     parts.append('  <mets:fileSec ID="filesec-1">\n')
+    if documentation is not None:
+        parts.append(f'    <mets:fileGrp ID="grp-documentation" USE="Documentation" {cits}>\n')
+        parts.append(_file_xml(documentation, "file-documentation", documentation.path))
+        parts.append("    </mets:fileGrp>\n")
     if rep_mets is not None:
-        parts.append('    <mets:fileGrp ID="grp-rep1" USE="Representations/rep1">\n')
+        parts.append(f'    <mets:fileGrp ID="grp-rep1" USE="Representations/rep1" {cits}>\n')
         parts.append(_file_xml(rep_mets, "file-rep1-mets", rep_mets.path))
         for ident, entry, href in files:
             parts.append(_file_xml(entry, ident, href))
         parts.append("    </mets:fileGrp>\n")
     else:
-        parts.append('    <mets:fileGrp ID="grp-data" USE="Data">\n')
+        parts.append(f'    <mets:fileGrp ID="grp-data" USE="Data" {cits}>\n')
         for ident, entry, href in files:
             parts.append(_file_xml(entry, ident, href))
         parts.append("    </mets:fileGrp>\n")
@@ -468,11 +479,18 @@ def _mets(
             a for a in ('DMDID="dmd-1"' if dmd else "", 'ADMID="premis-1"' if premis else "") if a
         )
         parts.append(f'      <mets:div ID="div-metadata" LABEL="Metadata" {attrs}/>\n')
+    if documentation is not None:
+        parts.append(
+            '      <mets:div ID="div-documentation" LABEL="Documentation">\n'
+            '        <mets:fptr FILEID="grp-documentation"/>\n      </mets:div>\n'
+        )
     if rep_mets is not None:
         parts.append(
-            '      <mets:div ID="div-rep1" LABEL="Representations/rep1">\n'
-            '        <mets:mptr xlink:type="simple" LOCTYPE="URL" '
-            f'xlink:href="{rep_mets.path}" xlink:title="grp-rep1"/>\n      </mets:div>\n'
+            '      <mets:div ID="div-representations" LABEL="Representations">\n'
+            '        <mets:fptr FILEID="grp-rep1"/>\n'
+            '        <mets:div ID="div-rep1" LABEL="Representations/rep1">\n'
+            '          <mets:mptr xlink:type="simple" LOCTYPE="URL" '
+            f'xlink:href="{rep_mets.path}" xlink:title="grp-rep1"/>\n        </mets:div>\n      </mets:div>\n'
         )
     else:
         parts.append('      <mets:div ID="div-data" LABEL="Data">\n')
@@ -509,6 +527,15 @@ def build_package(target, out) -> dict:
         premis = writer.add_bytes(
             "metadata/preservation/premis.xml", _premis(writer, audit, responses), "text/xml", use="metadata"
         )
+        documentation = writer.add_bytes(
+            "documentation/om-paketet.html",
+            render_to_string(
+                "opendata/archive/documentation.html",
+                {"kind": kind, "description": description, "objid": objid},
+            ).encode(),
+            "text/html",
+            use="documentation",
+        )
         data = [(f"file-{n}", e, e.path) for n, e in enumerate(writer.entries, start=1)]
         rep_prefix = "representations/rep1/"
         rep_files = [(ident, e, e.path[len(rep_prefix) :]) for ident, e, _ in data]
@@ -534,6 +561,7 @@ def build_package(target, out) -> dict:
             premis=premis,
             rep_mets=rep_mets,
             representation=False,
+            documentation=documentation,
         )
         with zf.open(f"{objid}/METS.xml", "w") as f:
             f.write(root)

@@ -52,7 +52,9 @@ def _check_structure_and_checksums(zf, summary):
         content = zf.read(f"{root}/{ref.get(HREF)}")
         assert hashlib.sha256(content).hexdigest() == ref.get("CHECKSUM")
     data_files = [n for n in names if "/representations/rep1/data/" in n]
-    assert checked == len(data_files) + 1  # every data file, and the representation's METS
+    # every data file, the representation's METS and the package's documentation
+    assert checked == len(data_files) + 2
+    assert f"{root}/documentation/om-paketet.html" in names
     rep = ElementTree.fromstring(zf.read(f"{root}/representations/rep1/METS.xml"))
     for node in rep.iterfind(".//mets:file", NS):
         href = node.find("mets:FLocat", NS).get(HREF)
