@@ -120,16 +120,27 @@ def pdfa(html: str) -> bytes:
 # --- What goes in ----------------------------------------------------------------------------------------
 
 
-def _consultation_records(writer: PackageWriter, consultation: Consultation) -> tuple[dict, list]:
-    if consultation.concluded_at is None:
-        raise ValidationError(
-            _(
-                "Only a concluded consultation (its outcome published) can be archived. "
-                "This one is %(status)s."
+def check_archivable(target) -> None:
+    """Raises, with the reason, when `target` may not be archived yet: a consultation must be concluded
+    (its outcome published), a meeting's minutes approved."""
+    if isinstance(target, Consultation):
+        if target.concluded_at is None:
+            raise ValidationError(
+                _(
+                    "Only a concluded consultation (its outcome published) can be archived. "
+                    "This one is %(status)s."
+                )
+                % {"status": target.get_status_display()},
+                code="not_concluded",
             )
-            % {"status": consultation.get_status_display()},
-            code="not_concluded",
-        )
+        return
+    minutes = Minutes.objects.filter(meeting=target).first()
+    if minutes is None or not minutes.is_locked:
+        raise ValidationError(_("Only approved minutes can be archived."), code="not_approved")
+
+
+def _consultation_records(writer: PackageWriter, consultation: Consultation) -> tuple[dict, list]:
+    check_archivable(consultation)
     for version in ConsultationVersion.objects.filter(consultation=consultation).order_by("number"):
         html = render_to_string(
             "opendata/archive_version.html", {"consultation": consultation, "version": version}
@@ -219,9 +230,8 @@ def _consultation_records(writer: PackageWriter, consultation: Consultation) -> 
 
 
 def _meeting_records(writer: PackageWriter, meeting: Meeting) -> tuple[dict, list]:
-    minutes = Minutes.objects.filter(meeting=meeting).first()
-    if minutes is None or not minutes.is_locked:
-        raise ValidationError(_("Only approved minutes can be archived."), code="not_approved")
+    check_archivable(meeting)
+    minutes = Minutes.objects.get(meeting=meeting)
     content = meeting_selectors.minutes_content(minutes)
     context = {
         "meeting": meeting,
@@ -504,10 +514,12 @@ def _mets(
 # --- The package ----------------------------------------------------------------------------------------
 
 
-def build_package(target, out) -> dict:
+def build_package(target, out, progress=None) -> dict:
     """Writes the package of `target` (a Consultation or a Meeting) to the binary file `out` (a path or a
     file object). Refuses, with a reason, a consultation that is not concluded or minutes not approved.
-    Returns a summary: OBJID and every file's path, size and SHA-256."""
+    Returns a summary: OBJID and every file's path, size and SHA-256. `progress(percent)`, if given, is
+    called as the records, the metadata and the METS files are written."""
+    report = progress or (lambda percent: None)
     kind = "consultation" if isinstance(target, Consultation) else "meeting"
     objid = f"uuid-{uuid.uuid4()}"
     with (
@@ -521,6 +533,7 @@ def build_package(target, out) -> dict:
         else:
             description, audit = _meeting_records(writer, target)
             responses = []
+        report(70)
         dmd = writer.add_bytes(
             "metadata/descriptive/dc.xml", _dc(description, objid), "text/xml", use="metadata"
         )
@@ -536,6 +549,7 @@ def build_package(target, out) -> dict:
             "text/html",
             use="documentation",
         )
+        report(85)
         data = [(f"file-{n}", e, e.path) for n, e in enumerate(writer.entries, start=1)]
         rep_prefix = "representations/rep1/"
         rep_files = [(ident, e, e.path[len(rep_prefix) :]) for ident, e, _ in data]

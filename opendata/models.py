@@ -1,4 +1,4 @@
-"""Open data: what the OParl API must still answer for after a row is gone.
+"""Open data: what the OParl API must still answer for after a row is gone, and the archive packages.
 
 The domain models delete their rows for real (a meeting, an agenda item, a consultation). OParl 1.1 (§ 2.8)
 asks that a deleted object keeps answering at its URL with `deleted: true`, its `id`, `type`, `created`,
@@ -7,9 +7,15 @@ were public when they were deleted: a members-only object never had a public id,
 reveal it either.
 """
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.private_media import get_private_storage
 
 
 class Tombstone(models.Model):
@@ -33,3 +39,59 @@ class Tombstone(models.Model):
 
     def __str__(self):
         return f"{self.oparl_type} {self.key}"
+
+
+def _package_path(instance, filename):
+    return f"archive/{uuid.uuid4().hex}/{filename}"
+
+
+class ArchivePackage(models.Model):
+    """An E-ARK package a coordinator asked for, built by a Celery task (`opendata.build_archive_package`);
+    the workspace's archive page shows its progress and offers it for download when it is ready."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("in progress")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    consultation = models.ForeignKey(
+        "consultations.Consultation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    file = models.FileField(upload_to=_package_path, storage=get_private_storage, blank=True, max_length=300)
+    size = models.BigIntegerField(_("size"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("archive package")
+        verbose_name_plural = _("archive packages")
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consultation__isnull=False, meeting__isnull=True)
+                | Q(consultation__isnull=True, meeting__isnull=False),
+                name="opendata_package_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.target)
+
+    @property
+    def target(self):
+        return self.consultation or self.meeting
+
+    def filename(self) -> str:
+        kind = "samrad" if self.consultation_id else "mote"
+        return f"arkivpaket-{kind}-{self.consultation_id or self.meeting_id}-{self.created:%Y%m%d-%H%M}.zip"

@@ -111,7 +111,7 @@ def test_packages_are_refused_before_conclusion(world, tmp_path):
     with pytest.raises(ValidationError) as refused:
         build_package(open_consultation, io.BytesIO())
     assert refused.value.code == "not_concluded"
-    with pytest.raises(CommandError, match="concluded"):
+    with pytest.raises(CommandError, match="avslutat samråd"):  # in the site language
         call_command("eark_package", "consultation", open_consultation.slug, output=str(tmp_path / "x.zip"))
     with pytest.raises(ValidationError):
         build_package(world.public["planned"], io.BytesIO())
