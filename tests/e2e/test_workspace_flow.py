@@ -179,3 +179,21 @@ def test_consultation_and_meeting_from_the_workspace(live_server, page, mailoutb
     expect(page.locator('[aria-current="step"]')).to_contain_text("Protokoll publicerat")
     check(page, "meeting-published")
     assert Minutes.objects.get(meeting=meeting).state == "published"
+
+    # 8. Archive packages of both, from the workspace's archive page.
+    from opendata.models import ArchivePackage
+
+    page.goto(f"{url}/admin/workspace/archive/")
+    check(page, "archive")
+    page.get_by_label(re.compile(f"Samråd: {re.escape(consultation.title)}")).check()
+    page.get_by_role("button", name="Gör paketet").click()
+    page.wait_for_load_state()
+    in_workspace(page)
+    expect(page.locator("#export-status-label")).to_have_text("klar")
+    expect(page.get_by_role("link", name="Ladda ner paketet")).to_be_visible()
+    check(page, "archive-package")
+    package = ArchivePackage.objects.get(consultation=consultation)
+    assert package.status == "done" and package.size > 0
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ladda ner paketet").click()
+    assert download.value.suggested_filename == package.filename()
