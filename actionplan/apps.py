@@ -6,3 +6,15 @@ class ActionplanConfig(AppConfig):
     name = "actionplan"
     verbose_name = _("Action plan")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from actionplan import search
+
+        search.register_kinds()
+
+        from django.apps import apps
+
+        if apps.is_installed("opendata"):
+            from actionplan import opendata
+
+            opendata.register_dataset()

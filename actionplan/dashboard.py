@@ -12,7 +12,8 @@ Definitions (also shown on the page):
 - commented: wrote a comment that is not deleted; responded: submitted a formal response;
 - attended: recorded as present at a meeting; input: sent knowledge input;
 - a consultation or meeting counts for an activity when it (or one of its agenda items) is linked to it,
-  and for the activity's development area; a consultation also counts for its own area.
+  and for the activity's development area; a consultation also counts for its own area;
+- a focus area of the human-rights programme counts what counts for an activity that serves it.
 """
 
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ def _tables():
         "agenda": t("meetings.AgendaItem"),
         "activity": Activity._meta.db_table,
         "a_forms": Activity._meta.get_field("forms_of_racism").remote_field.through._meta.db_table,
+        "a_rights": Activity._meta.get_field("rights_focus_areas").remote_field.through._meta.db_table,
         "input": KnowledgeInput._meta.db_table,
         "i_forms": KnowledgeInput._meta.get_field("forms_of_racism").remote_field.through._meta.db_table,
         "focus": t("organisations.FocusArea"),
@@ -153,6 +155,7 @@ class Coverage:
     by_area: list = field(default_factory=list)
     by_activity: list = field(default_factory=list)
     by_form: list = field(default_factory=list)
+    by_rights: list = field(default_factory=list)
     by_quarter: list = field(default_factory=list)
     not_heard: list = field(default_factory=list)
     not_heard_count: int = 0
@@ -169,7 +172,7 @@ def coverage(*, now=None, public=False, quarters: int = 8) -> Coverage:
     from consultations.models import Consultation
     from meetings.models import ActionItem
 
-    from .models import FORMS_OF_RACISM, ActivityPage, DevelopmentArea
+    from .models import FORMS_OF_RACISM, ActivityPage, DevelopmentArea, RightsFocusArea
 
     now = now or timezone.now()
     since = now - timedelta(days=365)
@@ -208,6 +211,15 @@ def coverage(*, now=None, public=False, quarters: int = 8) -> Coverage:
             JOIN {t["focus"]} f ON f.id = tagged.focusarea_id
             WHERE f.slug IN ({placeholders}) GROUP BY tagged.kind, f.slug""",
             [since, *FORMS_OF_RACISM],
+        )
+    )
+    by_rights = _counts(
+        _rows(
+            events
+            + f"""SELECT e.kind, r.rightsfocusarea_id, COUNT(DISTINCT e.org_id) FROM events e
+            JOIN {t["a_rights"]} r ON r.activitypage_id = e.activity_id
+            WHERE e.at >= %s GROUP BY e.kind, r.rightsfocusarea_id""",
+            [since],
         )
     )
     first_quarter = _quarter_start(now, quarters - 1)
@@ -265,6 +277,7 @@ def coverage(*, now=None, public=False, quarters: int = 8) -> Coverage:
         by_area=[(a, by_area.get(a.code, zero)) for a in areas],
         by_activity=[(a, by_activity.get(a.pk, zero)) for a in activities],
         by_form=[(f, by_form.get(f.slug, zero)) for f in forms],
+        by_rights=[(r, by_rights.get(r.pk, zero)) for r in RightsFocusArea.objects.order_by("order", "pk")],
         by_quarter=[(_quarter_label(q), by_quarter.get(q, zero)) for q in quarter_keys],
         not_heard=not_heard,
         not_heard_count=not_heard_count,
@@ -316,6 +329,13 @@ def tables(data: Coverage, public: bool = False):
             "title": _("By form of racism (last 12 months)"),
             "header": [_("Form of racism"), *header_kinds],
             "rows": [[f.localized_name, *[c[k] for k in KINDS]] for f, c in data.by_form],
+            "chart": True,
+        },
+        {
+            "key": "mr-fokus",
+            "title": _("By focus area of the human-rights programme (last 12 months)"),
+            "header": [_("Focus area"), *header_kinds],
+            "rows": [[r.localized_name, *[c[k] for k in KINDS]] for r, c in data.by_rights],
             "chart": True,
         },
         {

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -110,7 +111,8 @@ class CityBody(_Named):
 
 
 class ActivityStatus(models.TextChoices):
-    PLANNED = "planned", _("planned")
+    # A context of its own: a meeting is "planerat", an activity "planerad".
+    PLANNED = "planned", pgettext_lazy("activity status", "planned")
     ONGOING = "ongoing", _("ongoing")
     COMPLETED = "completed", _("completed")
     DISCONTINUED = "discontinued", _("discontinued")

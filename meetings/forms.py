@@ -245,6 +245,20 @@ class MinutesForm(forms.Form):
         }
 
 
+ACTIVITY_NOT_OFFERED = _(
+    "Choose one of the action plan's published activities. Drafts and withdrawn activities cannot be chosen."
+)
+
+
+def _offer_published_activities(field) -> None:
+    """The activity choice offers the action plan's published activities, by their Swedish pages (links
+    point at those; the activity page shows its items in both languages)."""
+    activities = ActionItem._meta.get_field("activity").related_model.objects
+    field.queryset = activities.live().filter(locale__language_code="sv").order_by("path")
+    field.empty_label = _("No activity")
+    field.error_messages["invalid_choice"] = ACTIVITY_NOT_OFFERED
+
+
 class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ActionItem
@@ -255,11 +269,13 @@ class ActionItemForm(forms.ModelForm):
             "responsible_unit",
             "responsible_person",
             "due_date",
+            "activity",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2}), "due_date": DateInput()}
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
+        _offer_published_activities(self.fields["activity"])
         self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("sort_order", "pk")
         self.fields["responsible_organisation"].queryset = Organisation.objects.approved().order_by("name")
         org_ids = Organisation.objects.approved()
@@ -341,6 +357,22 @@ class ActionItemUpdateForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ActionItemActivityForm(forms.ModelForm):
+    """A coordinator files an action item under an activity of the action plan (also after approval)."""
+
+    class Meta:
+        model = ActionItem
+        fields = ["activity"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_published_activities(self.fields["activity"])
+
+    def _post_clean(self):
+        # The service sets and validates the link.
+        pass
 
 
 class ActionItemFilterForm(forms.Form):

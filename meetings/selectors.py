@@ -70,7 +70,9 @@ def minutes_content(minutes: Minutes) -> dict:
     notes = {n.agenda_item_id: n for n in minutes.notes.all()}
     decisions = {d.agenda_item_id: d for d in minutes.decisions.all()}
     action_items = list(
-        minutes.action_items.select_related("responsible_organisation", "responsible_person", "agenda_item")
+        minutes.action_items.select_related(
+            "responsible_organisation", "responsible_person", "agenda_item", "activity"
+        )
         .prefetch_related("updates__author")
         .order_by("pk")
     )

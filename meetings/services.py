@@ -371,8 +371,10 @@ def action_item_create(
     responsible_unit: str = "",
     responsible_person=None,
     due_date: date | None = None,
+    activity=None,
 ) -> ActionItem:
-    """Adds an action item to minutes that are not yet approved."""
+    """Adds an action item to minutes that are not yet approved, optionally as part of a published
+    activity of the action plan (whose page then lists it)."""
     _require_coordinator(actor)
     minutes = _lock(minutes)
     _editable(minutes)
@@ -381,6 +383,7 @@ def action_item_create(
     item = ActionItem(
         minutes=minutes,
         agenda_item=agenda_item,
+        activity=_linkable_activity(activity),
         description=description.strip(),
         responsible_organisation=responsible_organisation,
         responsible_unit=responsible_unit.strip(),
@@ -390,6 +393,48 @@ def action_item_create(
     item.full_clean()
     item.save()
     audit_log(actor=actor, action="meetings.action_item_create", target=item)
+    return item
+
+
+def _linkable_activity(activity):
+    """The Swedish page of a published activity, or None. Links point at the Swedish page (the activity
+    page shows what is linked to any of its languages); a draft or withdrawn activity is refused, since its
+    page would not show the item."""
+    if activity is None:
+        return None
+    if not activity.live:
+        raise ValidationError(
+            {"activity": _("Choose a published activity: this one is not published on the site.")}
+        )
+    if activity.locale.language_code != "sv":
+        swedish = activity.get_translations().filter(locale__language_code="sv").live().first()
+        if swedish is None:
+            raise ValidationError(
+                {"activity": _("Choose a published activity: this one is not published on the site.")}
+            )
+        activity = swedish.specific
+    return activity
+
+
+@transaction.atomic
+def action_item_set_activity(*, actor, item: ActionItem, activity=None) -> ActionItem:
+    """Links an action item to an activity of the action plan, or unlinks it (activity=None). Allowed also
+    after the minutes are approved: the link files the item under the plan, it does not change what the
+    minutes say. Audited; safe to repeat."""
+    _require_coordinator(actor)
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    activity = _linkable_activity(activity)
+    if item.activity_id == (activity.pk if activity else None):
+        return item
+    item.activity = activity
+    item.full_clean()
+    item.save(update_fields=["activity", "modified"])
+    audit_log(
+        actor=actor,
+        action="meetings.action_item_set_activity",
+        target=item,
+        activity=activity.pk if activity else None,
+    )
     return item
 
 

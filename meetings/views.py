@@ -22,6 +22,7 @@ from portal.two_factor import coordinator_required
 
 from . import calendar, permissions, selectors, services
 from .forms import (
+    ActionItemActivityForm,
     ActionItemFilterForm,
     ActionItemForm,
     ActionItemUpdateForm,
@@ -372,6 +373,35 @@ def action_item_update(request, pk: int):
     )
     if not permissions.can_update_action_item(request.user, item) or not item.minutes.is_locked:
         raise Http404
+    coordinator = permissions.is_coordinator(request.user)
+    posted_activity = request.method == "POST" and "set_activity" in request.POST
+    activity_form = (
+        ActionItemActivityForm(request.POST if posted_activity else None, instance=item, prefix="plan")
+        if coordinator
+        else None
+    )
+    if posted_activity and activity_form is not None:
+        if activity_form.is_valid():
+            try:
+                services.action_item_set_activity(
+                    actor=request.user, item=item, activity=activity_form.cleaned_data["activity"]
+                )
+            except ValidationError as exc:
+                activity_form.add_error(None, exc)
+            else:
+                messages.success(request, _("The action item's activity has been saved."))
+                return redirect("meetings:action_item_update", pk=item.pk)
+        return TemplateResponse(
+            request,
+            "meetings/action_item_update.html",
+            {
+                "item": item,
+                "form": ActionItemUpdateForm(initial={"status": item.status}),
+                "activity_form": activity_form,
+                "updates": list(item.updates.select_related("author")),
+            },
+            status=400,
+        )
     form = ActionItemUpdateForm(request.POST or None, initial={"status": item.status})
     if request.method == "POST" and form.is_valid():
         try:
@@ -389,7 +419,12 @@ def action_item_update(request, pk: int):
     return TemplateResponse(
         request,
         "meetings/action_item_update.html",
-        {"item": item, "form": form, "updates": list(item.updates.select_related("author"))},
+        {
+            "item": item,
+            "form": form,
+            "activity_form": activity_form,
+            "updates": list(item.updates.select_related("author")),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -156,6 +156,9 @@ def meetings_audit_sentences():
             "meetings.minutes_add_correction": _("%(actor)s added a correction to the minutes of %(object)s"),
             "meetings.action_item_create": _("%(actor)s added an action item (%(object)s)"),
             "meetings.action_item_delete": _("%(actor)s removed an action item (%(object)s)"),
+            "meetings.action_item_set_activity": _(
+                "%(actor)s filed an action item under an activity of the action plan (%(object)s)"
+            ),
             "meetings.action_item_update_status": _(
                 "%(actor)s changed the status of an action item (%(object)s)"
             ),

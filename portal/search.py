@@ -120,7 +120,12 @@ def register_pages() -> None:
     from wagtail.models import Locale, Page
 
     def visible(user):
+        # Pages that an app registers as a kind of their own (the action plan's activities) are listed
+        # there, not twice.
+        own_kinds = [k.model for k in kinds() if issubclass(k.model, Page) and k.model is not Page]
         pages = Page.objects.live().public()
+        if own_kinds:
+            pages = pages.not_type(*own_kinds)
         try:
             pages = pages.filter(locale=Locale.get_active())
         except Locale.DoesNotExist:

@@ -116,3 +116,32 @@ def test_query_count_is_flat_with_data_size(client, activity, coord):
     before = _queries(lambda: client.get(summary))
     _grow(activity, 3)
     assert _queries(lambda: client.get(summary)) == before
+
+
+def test_figures_per_focus_area_of_the_human_rights_programme(client, activity, org, org_admin, coord):
+    from actionplan.models import RightsFocusArea
+
+    activity.rights_focus_areas.set([RightsFocusArea.objects.get(code="participation")])
+    activity.save_revision().publish()
+    silent = OrganisationFactory(name="Tysta föreningen")
+    c = ConsultationFactory(activity=activity, audience=Consultation.Audience.CHOSEN)
+    c.invited_organisations.set([org, silent])
+    c.save()
+    CommentFactory(consultation=c, section=c.sections.first(), author=org_admin, organisation=org)
+    ConsultationFactory(title="Utan aktivitet")  # counts for no focus area
+
+    tables = {t["key"]: t for t in dashboard.tables(dashboard.coverage())}
+    rows = tables["mr-fokus"]["rows"]
+    # columns: invited, commented, responded, attended, input
+    assert _row(rows, "Delaktighet och inflytande")[1:] == [2, 1, 0, 0, 0]
+    assert _row(rows, "Kunskap och information")[1:] == [0, 0, 0, 0, 0]
+    assert tables["mr-fokus"]["title"] == "Per fokusområde i MR-programmet (senaste 12 månaderna)"
+
+    client.force_login(coord)
+    page = client.get(reverse("actionplan:dashboard")).content.decode()
+    assert "Per fokusområde i MR-programmet" in page and "Delaktighet och inflytande" in page
+    csv_body = client.get(reverse("actionplan:dashboard_csv", args=["mr-fokus"])).content.decode("utf-8-sig")
+    assert "Delaktighet och inflytande,2,1,0,0,0" in csv_body
+    client.logout()
+    summary = client.get(reverse("actionplan:summary")).content.decode()
+    assert "Per fokusområde i MR-programmet" in summary and org.name not in summary

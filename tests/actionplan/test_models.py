@@ -72,3 +72,13 @@ def _check_forward(executor, before, after):
     new_apps = executor.loader.project_state(after).apps
     migrated = new_apps.get_model("consultations", "Consultation").objects.get(pk=row.pk)
     assert migrated.development_area_id == "children"
+
+
+def test_a_planned_activity_is_planerad_not_planerat(activity):
+    from django.utils import translation
+
+    activity.status = "planned"
+    with translation.override("sv"):
+        assert activity.get_status_display() == "planerad"
+    with translation.override("en"):
+        assert activity.get_status_display() == "planned"

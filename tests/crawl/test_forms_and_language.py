@@ -93,7 +93,7 @@ def allowed_values(name: str, *, user, path: str, action: str) -> set[str] | Non
             get_user_model().objects.filter(meeting_rsvps__meeting=meeting).values_list("pk", flat=True)
         )
         return ids(people)
-    if name == "activity":  # the action plan's published activities (knowledge input)
+    if name in ("activity", "action-activity", "plan-activity"):  # published activities (input, action items)
         from actionplan.models import ActivityPage
 
         return ids(ActivityPage.objects.live().values_list("pk", flat=True))
