@@ -7,7 +7,6 @@ and changes nothing (the tasks and the beat schedule rely on it).
 from __future__ import annotations
 
 import io
-import ipaddress
 import json
 import logging
 import zipfile
@@ -28,7 +27,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.models import AuditEntry, DataExport, InactivityNotice, LoginEvent, PrivacyConsent
-from portal.privacy import registry
+from portal.ratelimits import truncate_ip  # the network of a log-in; also read as services.truncate_ip
+from privacy import registry
 
 logger = logging.getLogger(__name__)
 
@@ -59,17 +59,6 @@ def consent_record(*, user, version: str | None = None, now: datetime | None = N
 # --- log-ins -------------------------------------------------------------------------------------
 
 
-def truncate_ip(address: str | None) -> str:
-    """The network an address belongs to (IPv4 /24, IPv6 /48): enough to see where log-ins come from,
-    not enough to point at one connection."""
-    try:
-        ip = ipaddress.ip_address((address or "").strip())
-    except ValueError:
-        return ""
-    prefix = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
-
-
 @transaction.atomic
 def login_event_record(*, user, ip_address: str | None = None, now: datetime | None = None) -> LoginEvent:
     """Records one successful log-in (called from the `user_logged_in` signal). A log-in also cancels a
@@ -87,7 +76,7 @@ def login_event_record(*, user, ip_address: str | None = None, now: datetime | N
 def export_request(*, user, now: datetime | None = None) -> DataExport:
     """A person asks for a copy of their data. While an export is still being prepared, asking again
     returns that one instead of starting a second. The ZIP is built by a Celery task after commit."""
-    from portal.privacy import tasks
+    from privacy import tasks
 
     now = now or timezone.now()
     running = (
@@ -107,19 +96,6 @@ def export_request(*, user, now: datetime | None = None) -> DataExport:
 
 def _export_lifetime() -> timedelta:
     return timedelta(days=settings.PRIVACY_EXPORT_RETENTION_DAYS)
-
-
-def collect_personal_data(user) -> dict[str, Any]:
-    """Everything the registered apps hold about `user`, as {section: JSON-able data}."""
-    data: dict[str, Any] = {}
-    for contribution in registry.contributions():
-        if contribution.exporter is None:
-            continue
-        for key, value in contribution.exporter(user).items():
-            if key in data:
-                raise ValueError(f"Two apps export a section named {key!r}.")
-            data[key] = value
-    return data
 
 
 _STALE_RUN = timedelta(minutes=15)
@@ -172,7 +148,7 @@ def export_build(*, export_id: int, now: datetime | None = None) -> DataExport |
         export.progress = 100
         export.finished_at = timezone.now()
         export.save()
-        from portal.privacy import tasks
+        from privacy import tasks
 
         tasks.send_export_ready.delay_on_commit(export.pk)
     return export
@@ -504,7 +480,7 @@ def warn_inactive_accounts(*, now: datetime | None = None) -> int:
     """Creates a notice (and e-mails a warning after commit) for each account without a log-in for
     PRIVACY_INACTIVE_ACCOUNT_MONTHS. One notice per person: a second run warns nobody twice. Returns
     the number of new notices."""
-    from portal.privacy import tasks
+    from privacy import tasks
 
     User = get_user_model()
     now = now or timezone.now()
