@@ -5,7 +5,7 @@ input and forgets who sent it."""
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
-from portal.privacy.registry import register
+from privacy.registry import register
 
 from .models import KnowledgeInput
 

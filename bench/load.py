@@ -109,7 +109,7 @@ django.setup()
 from django.contrib.auth import get_user_model
 try:
     from portal.models import PrivacyConsent
-    from portal.privacy.services import current_terms_version
+    from privacy.services import current_terms_version
 except ImportError:
     raise SystemExit(0)
 from django.utils import timezone

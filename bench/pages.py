@@ -52,7 +52,7 @@ def measure(runs: int, warmup: int) -> dict:
     member = Client()
     person = get_user_model().objects.get(email=BENCH_MEMBER)
     try:  # signed-in pages redirect to the consent page until the current privacy terms are accepted
-        from portal.privacy.services import consent_record
+        from privacy.services import consent_record
 
         consent_record(user=person)
     except ImportError:

@@ -80,10 +80,6 @@ def can_report_comment(user, comment: Comment) -> bool:
     )
 
 
-def can_moderate(user) -> bool:
-    return is_coordinator(user)
-
-
 def can_edit_response(user, consultation: Consultation, organisation) -> bool:
     """Any member of a participating organisation edits the draft while the consultation is open."""
     return consultation.is_open and can_speak_for(user, consultation, organisation)

@@ -1,4 +1,4 @@
-"""What consultations hold about a person, for "My data" and account deletion (see portal/privacy).
+"""What consultations hold about a person, for "My data" and account deletion (see privacy/).
 
 Comments stay (they were written for an organisation and others replied to them) and are then signed
 "Deleted user, Organisation". Submitted responses are the organisation's record and stay unchanged;
@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.privacy.registry import register
+from privacy.registry import register
 
 from .models import Comment, CommentReport, Response, ResponseVersion
 

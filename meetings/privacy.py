@@ -1,4 +1,4 @@
-"""What meetings hold about a person, for "My data" and account deletion (see portal/privacy).
+"""What meetings hold about a person, for "My data" and account deletion (see privacy/).
 
 Approved minutes, decisions and recorded attendance are the meeting's record and stay; the person then
 shows as "Deleted user". Future RSVPs, personal calendar feeds and free-text needs they gave go.
@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from portal.privacy.registry import register
+from privacy.registry import register
 
 from .models import ActionItem, ActionItemUpdate, Attendance, CalendarToken, Invitation, MinutesComment
 

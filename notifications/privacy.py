@@ -1,10 +1,10 @@
 """What notifications hold about a person, for "My data", account deletion and the retention of delivery
-records (see portal/privacy)."""
+records (see privacy/)."""
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from portal.privacy.registry import register
+from privacy.registry import register
 
 from .models import Delivery, DigestRun, Notification, OrganisationContact, Outbox, Preference, Suppression
 

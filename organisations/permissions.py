@@ -28,12 +28,6 @@ def active_membership(user, organisation: Organisation) -> Membership | None:
     return cache[organisation.pk]
 
 
-def forget_memberships(user) -> None:
-    """Drop the per-request cache after a membership changed."""
-    if hasattr(user, "_organisation_membership_cache"):
-        del user._organisation_membership_cache
-
-
 def is_member(user, organisation: Organisation) -> bool:
     """An active member (any role) of the organisation, whatever its status."""
     return active_membership(user, organisation) is not None

@@ -1,4 +1,4 @@
-"""What organisations hold about a person, for "My data" and account deletion (see portal/privacy)."""
+"""What organisations hold about a person, for "My data" and account deletion (see privacy/)."""
 
 from django.db import transaction
 from django.db.models import Q
@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.privacy.registry import register
+from privacy.registry import register
 
 from .models import Invitation, JoinRequest, Membership, Organisation
 
@@ -77,7 +77,7 @@ def _last_admin_memberships(user):
 
 
 def blockers(user) -> list:
-    from portal.privacy.services import Blocker
+    from privacy.services import Blocker
 
     return [
         Blocker(
@@ -97,7 +97,7 @@ def blockers(user) -> list:
 def erase(user) -> None:
     """Memberships end (the rows stay as the organisation's history), join requests lose their message
     and open ones are withdrawn, invitations addressed to the person lose the address."""
-    from portal.privacy.services import tombstone_email
+    from privacy.services import tombstone_email
 
     now = timezone.now()
     Membership.objects.active().filter(user=user).update(ended=now, is_primary_contact=False)

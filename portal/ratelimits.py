@@ -3,7 +3,8 @@
 - `client_ip`: the client's address, read through the configured number of trusted proxies
   (`ALLAUTH_TRUSTED_PROXY_COUNT`, or the one header `ALLAUTH_TRUSTED_CLIENT_IP_HEADER` names). allauth uses
   it through the account adapter, and the portal's own limits below use it too, so every limit keys on
-  the real client and not on the proxy that every request comes through.
+  the real client and not on the proxy that every request comes through. `truncate_ip`: the network an
+  address belongs to, which the log-in records keep instead of the address.
 - `consume`: the portal's own per-address limits (`PORTAL_RATE_LIMITS`: the contact form, organisation
   registration), on allauth's rate-limit implementation.
 - Per-account log-in limits that slow down instead of locking: after `PORTAL_LOGIN_FREE_FAILURES` wrong
@@ -61,6 +62,17 @@ def client_ip(request) -> str:
     return ip or _clean_ip(request.META.get("REMOTE_ADDR")) or "0.0.0.0"
 
 
+def truncate_ip(address: str | None) -> str:
+    """The network an address belongs to (IPv4 /24, IPv6 /48): enough to see where log-ins come from,
+    not enough to point at one connection."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
 def consume(request, action: str, *, key: str | None = None) -> bool:
     """Counts one use of `action` (a key of PORTAL_RATE_LIMITS, e.g. "contact": "5/10m/ip"); False when
     the limit is reached. GET requests are counted too, so call it only for what should count."""
@@ -107,8 +119,6 @@ def is_owners_usual_place(request, user) -> bool:
         return False
     if user.pk in known_device_accounts(request):
         return True
-    from portal.privacy.services import truncate_ip
-
     network = truncate_ip(client_ip(request))
     since = timezone.now() - timedelta(days=settings.PORTAL_LOGIN_USUAL_NETWORK_DAYS)
     return bool(network) and user.login_events.filter(network=network, created__gte=since).exists()

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "actionplan",
     "notifications",
     "opendata",
+    "privacy",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -95,7 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.TwoFactorAdminMiddleware",
-    "portal.privacy.middleware.ConsentMiddleware",
+    "privacy.middleware.ConsentMiddleware",
     # Empty error responses (a bare 403/410 from a view) get the portal's page; see portal/site_views.py.
     "portal.site_views.ErrorPageMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -314,7 +315,7 @@ NOTIFICATIONS_READ_RETENTION_DAYS = env.int("NOTIFICATIONS_READ_RETENTION_DAYS",
 # How long the one-click unsubscribe link in an e-mail keeps working.
 NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_DAYS", default=365)
 
-# --- Privacy rights: consent, exports, erasure and retention (portal/privacy/) -------------------
+# --- Privacy rights: consent, exports, erasure and retention (privacy/) -------------------
 # The version of the privacy terms people accept at sign-up. Change it (e.g. to the date of the new
 # text) when the privacy page changes materially: everyone is asked to accept again at their next visit.
 PRIVACY_TERMS_VERSION = env("PRIVACY_TERMS_VERSION", default="2026-11-01")
@@ -347,7 +348,7 @@ ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "privacy.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False

@@ -31,7 +31,7 @@ if settings.EMAIL_PROVIDER:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("notiser/", include("notifications.urls")),
-    path("konto/mina-uppgifter/", include("portal.privacy.urls")),
+    path("konto/mina-uppgifter/", include("privacy.urls")),
     path("organisationer/", include("organisations.urls")),
     path("moten/", include("meetings.urls")),
     path("samraden/", include("consultations.urls")),

@@ -37,7 +37,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         """Accepted the current privacy terms, as everyone who signs up does; `consent=False` skips it."""
         if not create or extracted is False:
             return
-        from portal.privacy.services import consent_record
+        from privacy.services import consent_record
 
         consent_record(user=self)
 

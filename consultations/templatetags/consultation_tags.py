@@ -29,12 +29,6 @@ def signed(comment) -> str:
     return attribution(comment.author, comment.organisation)
 
 
-@register.simple_tag
-def comment_permissions(user, comment, is_coordinator=False) -> dict:
-    """What `user` may do with one comment, without any query."""
-    return selectors.comment_actions(user, comment, is_coordinator=is_coordinator)
-
-
 # Words that Django's `urlize` may turn into a link: a scheme, "www.", an e-mail address or a bare domain
 # under one of the top-level domains it knows. Text without any of them comes out of `urlize` escaped and
 # otherwise unchanged, so the (slow, word by word) `urlize` runs only on text that may hold a link.

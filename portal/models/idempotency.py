@@ -8,7 +8,7 @@
   ended, kept server-side under a random token that travels in the log-in page's `next` address and
   offered again once they are signed in (`portal/kept_drafts.py`).
 
-Both are short-lived: the daily retention run deletes them (`portal.privacy.services.apply_retention`).
+Both are short-lived: the daily retention run deletes them (`privacy.services.apply_retention`).
 """
 
 import secrets

@@ -1,7 +1,7 @@
 """What the portal keeps to honour people's privacy rights: consent to the privacy terms, data exports,
 log-in events (kept for a limited time) and notices before an inactive account is erased.
 
-State changes go through `portal.privacy.services`.
+State changes go through `privacy.services`.
 """
 
 import os

@@ -82,7 +82,7 @@ def make_users(count, *, prefix="user", language="sv", **extra):
 def log_in(client, user):
     """Logs `user` in as someone who accepted the privacy terms (the portal asks for that first)."""
     try:
-        from portal.privacy.services import consent_record
+        from privacy.services import consent_record
     except ImportError:  # pragma: no cover - before the privacy package existed
         consent_record = None
     if consent_record is not None:

@@ -63,8 +63,8 @@ def person_with_data_everywhere(django_capture_on_commit_callbacks=None) -> Worl
     from meetings.models import ActionItemUpdate, Attendance, CalendarToken, MinutesComment
     from notifications.models import Delivery, Notification, Preference, Suppression
     from organisations.models import Invitation, JoinRequest
-    from portal.privacy.services import login_event_record
     from portal.services import audit_log
+    from privacy.services import login_event_record
 
     first, last = NAME.split(" ", 1)
     user = UserFactory(email=EMAIL, display_name=NAME, first_name=first, last_name=last)

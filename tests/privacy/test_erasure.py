@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.db import connection, models
 
-from portal.privacy import services
+from privacy import services
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.privacy.helpers import EMAIL, NAME, person_with_data_everywhere
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from portal.models import DataExport
-from portal.privacy import services
+from privacy import services
 from tests.factories import UserFactory
 from tests.privacy.helpers import EMAIL, NAME, person_with_data_everywhere
 
@@ -72,7 +72,7 @@ def test_export_holds_the_persons_data_from_every_app(django_capture_on_commit_c
 
 
 def test_running_the_task_twice_builds_once_and_mails_once(django_capture_on_commit_callbacks, mailoutbox):
-    from portal.privacy.tasks import build_data_export
+    from privacy.tasks import build_data_export
 
     user = UserFactory()
     export = services.export_request(user=user)  # not committed: the task has not run

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from portal.models import InactivityNotice, LoginEvent
-from portal.privacy import services
+from privacy import services
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +125,7 @@ def test_finished_deliveries_older_than_12_months_go_pending_ones_stay():
 
 
 def test_apply_retention_task_runs_every_rule():
-    from portal.privacy.tasks import apply_retention
+    from privacy.tasks import apply_retention
 
     result = apply_retention()
     assert {

@@ -276,7 +276,7 @@ def test_concurrent_duplicates_store_once():
 
 
 def test_old_keys_are_purged_by_the_retention_run(member_world):
-    from portal.privacy.services import apply_retention
+    from privacy.services import apply_retention
 
     client, consultation = member_world["client"], member_world["consultation"]
     key = form_key(client, consultation.get_absolute_url())

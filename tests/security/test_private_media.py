@@ -47,7 +47,7 @@ def world(settings, tmp_path, django_capture_on_commit_callbacks):
     from consultations import services as consultation_services
     from consultations.models import Export, Response
     from meetings.models import MeetingDocument
-    from portal.privacy import services as privacy_services
+    from privacy import services as privacy_services
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     org_a = OrganisationFactory(name="Alfa", slug="alfa")

@@ -142,7 +142,7 @@ def test_a_response_draft_sent_after_the_session_ended_is_offered_again(world):
 
 
 def test_kept_drafts_are_deleted_by_the_retention_run(world):
-    from portal.privacy.services import apply_retention
+    from privacy.services import apply_retention
 
     client = expired_client(world["member"])
     url = reverse("consultations:comment_create", kwargs={"slug": world["consultation"].slug})

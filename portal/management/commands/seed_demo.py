@@ -38,10 +38,6 @@ class Command(BaseCommand):
             with transaction.atomic():
                 module.seed(self)
             self.stdout.write(f"Seeded {config.label}.")
-        # The demo people have accepted the current privacy terms, so the demo opens on the portal itself.
-        from portal.privacy.services import consent_record_for_emails
-
-        consent_record_for_emails(emails=list(self.demo_passwords))
         from django.conf import settings
 
         if settings.DEBUG and self.demo_passwords:

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from portal.privacy import selectors, services
-from portal.privacy.forms import AccountDeleteForm, ConsentForm
-from portal.privacy.middleware import SESSION_KEY
 from portal.private_media import serve_private_file
+from privacy import selectors, services
+from privacy.forms import AccountDeleteForm, ConsentForm
+from privacy.middleware import SESSION_KEY
 
 
 @never_cache

@@ -1,6 +1,39 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import SignupForm as PortalSignupForm
+
+
+class SignupForm(PortalSignupForm):
+    """allauth's sign-up form (`ACCOUNT_SIGNUP_FORM_CLASS`): the portal's fields, and the consent to the
+    current version of the privacy terms, which is stored with its time when the account is created."""
+
+    accept_privacy = forms.BooleanField(
+        label=_("I have read the privacy terms and accept them."),
+        required=True,
+        error_messages={"required": _("You need to accept the privacy terms to create an account.")},
+    )
+
+    field_order = [*PortalSignupForm.field_order, "accept_privacy"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from privacy.selectors import privacy_page_url
+
+        url = privacy_page_url()
+        if url:
+            from django.utils.html import format_html
+
+            self.fields["accept_privacy"].help_text = format_html(
+                '<a href="{}">{}</a>', url, _("Read how the portal handles your personal data.")
+            )
+
+    def signup(self, request, user):
+        from privacy.services import consent_record
+
+        super().signup(request, user)
+        consent_record(user=user)
+
 
 class ConsentForm(forms.Form):
     accept = forms.BooleanField(

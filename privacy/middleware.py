@@ -31,7 +31,7 @@ class ConsentMiddleware:
         version = settings.PRIVACY_TERMS_VERSION
         if request.session.get(SESSION_KEY) == version:
             return True
-        from portal.privacy.services import has_current_consent
+        from privacy.services import has_current_consent
 
         if has_current_consent(user):
             request.session[SESSION_KEY] = version
@@ -45,7 +45,7 @@ class ConsentMiddleware:
         prefixes = {reverse("privacy:home"), reverse("account_logout"), reverse("privacy:consent")}
         if any(path.startswith(p) for p in prefixes):
             return True
-        from portal.privacy.selectors import privacy_page_url
+        from privacy.selectors import privacy_page_url
 
         privacy_url = privacy_page_url(request)
         return bool(privacy_url) and path.startswith(privacy_url)

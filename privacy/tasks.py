@@ -7,7 +7,7 @@ from celery import shared_task
 def build_data_export(export_id: int) -> str:
     """Builds one person's data export (scheduled on commit by `export_request`). A second run finds the
     export claimed or done and does nothing."""
-    from portal.privacy.services import export_build
+    from privacy.services import export_build
 
     export = export_build(export_id=export_id)
     return export.status if export else "gone"
@@ -22,7 +22,7 @@ def build_data_export(export_id: int) -> str:
 )
 def send_export_ready(export_id: int) -> int:
     """E-mails the person that their export is ready; sends nothing for an export that is gone."""
-    from portal.privacy.services import export_send_ready
+    from privacy.services import export_send_ready
 
     return export_send_ready(export_id=export_id)
 
@@ -36,7 +36,7 @@ def send_export_ready(export_id: int) -> int:
 )
 def send_inactivity_warning(notice_id: int) -> int:
     """Warns an inactive person before erasure; a notice already sent is not sent again."""
-    from portal.privacy.services import inactivity_warning_send
+    from privacy.services import inactivity_warning_send
 
     return inactivity_warning_send(notice_id=notice_id)
 
@@ -44,6 +44,6 @@ def send_inactivity_warning(notice_id: int) -> int:
 @shared_task(name="privacy.apply_retention")
 def apply_retention() -> dict:
     """The daily retention run (beat, 03:45). Every rule in it is idempotent."""
-    from portal.privacy.services import apply_retention as run
+    from privacy.services import apply_retention as run
 
     return run()

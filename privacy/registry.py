@@ -4,7 +4,7 @@ Each app that stores personal data has a `privacy.py` module (imported by `Porta
 `autodiscover_modules("privacy")`) that calls `register`, so the portal never imports a domain app:
 
     # organisations/privacy.py
-    from portal.privacy.registry import register
+    from privacy.registry import register
 
     register(
         "organisations",

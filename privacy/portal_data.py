@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import AuditEntry, DataExport, LoginEvent, PrivacyConsent
-from portal.privacy.registry import register
+from privacy.registry import register
 
 
 def export(user) -> dict:
@@ -66,7 +66,7 @@ def blockers(user) -> list:
     """The last site administrator cannot go: nobody could then run the site's admin."""
     from django.contrib.auth import get_user_model
 
-    from portal.privacy.services import Blocker
+    from privacy.services import Blocker
 
     if not user.is_superuser:
         return []
@@ -81,7 +81,7 @@ def blockers(user) -> list:
 
 
 def erase(user) -> None:
-    from portal.privacy.services import _portal_erase
+    from privacy.services import _portal_erase
 
     _portal_erase(user)
 
