@@ -7,9 +7,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from portal import caching
+        from portal import caching, layout
 
         caching.connect_signals()
+        layout.connect_signals()
 
         # Privacy rights: the portal's part, then each app's `privacy.py` (see portal/privacy/registry.py).
         from django.contrib.auth.signals import user_logged_in
