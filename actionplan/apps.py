@@ -6,3 +6,8 @@ class ActionplanConfig(AppConfig):
     name = "actionplan"
     verbose_name = _("Action plan")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from actionplan import page_cache
+
+        page_cache.register()
