@@ -8,6 +8,10 @@ class ActionplanConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from actionplan import page_cache
+
+        page_cache.register()
+
         from actionplan import search
 
         search.register_kinds()

@@ -1,4 +1,6 @@
-"""What a comment makes stale in the anonymous page cache (portal/caching.py, "Scopes").
+"""The consultations' part of the anonymous page cache (portal/caching.py): the public pages it may store
+(the list and a consultation's page), the rows that make pages stale (all of this app's, less exports and
+comment reports, which no public page shows), and what a comment makes stale ("Scopes").
 
 A comment shows on its consultation's page and in the consultation list's comment counts, and on no
 other public page. Registered in ConsultationsConfig.ready(), so that a busy consultation's comments
@@ -51,4 +53,9 @@ def register() -> None:
     from consultations.models import Comment
     from portal import caching
 
+    caching.register_app(
+        "consultations",
+        views=("consultations:list", "consultations:detail"),
+        ignored_models=("consultations.export", "consultations.commentreport"),
+    )
     caching.register_scopes(Comment, of_instance=scopes_of_comment, of_path=scopes_of_path)

@@ -7,6 +7,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        from meetings import page_cache
+
+        page_cache.register()
+
         from meetings import search
 
         search.register_kinds()

@@ -85,15 +85,17 @@ def minutes_content(minutes: Minutes) -> dict:
 
 
 def agenda_with_minutes(
-    meeting: Meeting, minutes: Minutes | None, *, members_only: bool, viewer=None
+    meeting: Meeting, minutes: Minutes | None, *, members_only: bool, viewer=None, content=None
 ) -> list[dict]:
     """The agenda as rows for templates: item, number, note, decision, action items; non-public items
-    are left out unless `members_only` is allowed."""
-    content = (
-        minutes_content(minutes)
-        if minutes is not None
-        else {"notes": {}, "decisions": {}, "action_items": []}
-    )
+    are left out unless `members_only` is allowed. `content`: the minutes' `minutes_content`, when the
+    caller has read it already (the meeting page shows it too: five queries saved)."""
+    if content is None:
+        content = (
+            minutes_content(minutes)
+            if minutes is not None
+            else {"notes": {}, "decisions": {}, "action_items": []}
+        )
     rows = []
     for index, item in enumerate(meeting.agenda_items.all(), start=1):
         if not item.is_public and not members_only:

@@ -127,8 +127,9 @@ def _detail_context(request, meeting: Meeting, *, rsvp_forms=None) -> dict:
     show_minutes = (
         minutes is not None and minutes.is_published and permissions.can_view_minutes(user, minutes)
     )
+    content = selectors.minutes_content(minutes) if show_minutes else None
     agenda = selectors.agenda_with_minutes(
-        meeting, minutes if show_minutes else None, members_only=members_only, viewer=user
+        meeting, minutes if show_minutes else None, members_only=members_only, viewer=user, content=content
     )
     rsvp = []
     if permissions.can_rsvp(user, meeting):
@@ -138,7 +139,6 @@ def _detail_context(request, meeting: Meeting, *, rsvp_forms=None) -> dict:
                 organisation=organisation, invitation=invitation, prefix=f"org{organisation.pk}"
             )
             rsvp.append({"organisation": organisation, "invitation": invitation, "form": form})
-    content = selectors.minutes_content(minutes) if show_minutes else None
     return {
         "meeting": meeting,
         "agenda": agenda,

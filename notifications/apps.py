@@ -10,6 +10,9 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Each app registers its event types in its own `notifications.py` (see registry.py).
         autodiscover_modules("notifications")
+        from notifications import unread
+
+        unread.connect_signals()  # the header's cached unread count (notifications/unread.py)
         try:
             from anymail.signals import tracking
         except ImportError:  # django-anymail is optional

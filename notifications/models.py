@@ -18,6 +18,23 @@ class NotificationQuerySet(models.QuerySet):
     def read(self):
         return self.filter(read_at__isnull=False)
 
+    # The two writes that send no signal forget the recipients' cached unread counts (notifications/unread).
+    def bulk_create(self, objs, *args, **kwargs):
+        from notifications import unread
+
+        objs = list(objs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        unread.forget({notification.recipient_id for notification in objs})
+        return created
+
+    def update(self, **kwargs):
+        from notifications import unread
+
+        recipients = set(self.values_list("recipient_id", flat=True).distinct())
+        updated = super().update(**kwargs)
+        unread.forget(recipients)
+        return updated
+
 
 class Notification(models.Model):
     """One line in a user's in-portal inbox; written in the same transaction as the event."""

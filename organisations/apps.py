@@ -7,6 +7,10 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self):
+        from organisations import page_cache
+
+        page_cache.register()
+
         from organisations import search
 
         search.register_kinds()

@@ -7,9 +7,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from portal import caching
+        from portal import caching, layout
 
         caching.connect_signals()
+        layout.connect_signals()
 
         # Site search: the site's pages; each domain app registers its own kinds (portal/search.py).
         from portal import search

@@ -1,7 +1,7 @@
 """Anonymous full-page cache and the generation that invalidates it (and template fragments).
 
-What is cached: the response to an anonymous GET or HEAD of a public page (the views named in
-`PORTAL_PAGE_CACHE_VIEWS`: Wagtail's pages, the consultation, meeting and organisation lists and pages),
+What is cached: the response to an anonymous GET or HEAD of a public page (Wagtail's pages and the views
+each app registers with `register_app`: the consultation, meeting and organisation lists and pages),
 for `PORTAL_PAGE_CACHE_SECONDS`, in the default cache (Redis in production, local memory otherwise).
 
 Why it is safe to share:
@@ -17,8 +17,8 @@ Why it is safe to share:
 
 Invalidation: every entry records the *generation* it was rendered in; a change to content that public
 pages show (a Wagtail page published, unpublished, moved or deleted; any saved or deleted row of the
-apps in `PORTAL_PAGE_CACHE_INVALIDATING_APPS` or of the models in `..._INVALIDATING_MODELS`, any Wagtail
-page or setting, less `PORTAL_PAGE_CACHE_IGNORED_MODELS`) sets a new
+apps registered with `register_app` or of the models in `PORTAL_PAGE_CACHE_INVALIDATING_MODELS`, any
+Wagtail page or setting, less the ignored models) sets a new
 generation, and entries of older generations are never served again. The generation changes at once and
 again after the transaction commits, so a request that rendered the old data while the transaction was
 open cannot store it under the new generation. Pages whose content changes with the clock alone (a
@@ -51,38 +51,24 @@ SCOPE_KEY_PREFIX = "portal:pagecache:scope:"
 PAGE_KEY_PREFIX = "portal:page:"
 CACHE_HEADER = "X-Page-Cache"
 
-DEFAULT_VIEWS = (
-    "wagtail_serve",
-    "consultations:list",
-    "consultations:detail",
-    "meetings:list",
-    "meetings:past",
-    "meetings:detail",
-    "organisations:directory",
-    "organisations:detail",
-)
-DEFAULT_INVALIDATING_APPS = (
-    "actionplan",
-    "consultations",
-    "meetings",
-    "organisations",
+# The page cache knows no domain app: each app registers the URL names of its public pages and says that
+# its rows invalidate (`register_app`, called from its AppConfig.ready()). Wagtail's pages are the
+# portal's own; the Wagtail and tagging apps below hold what those pages show.
+PORTAL_VIEWS = ("wagtail_serve",)
+PORTAL_INVALIDATING_APPS = (
     "wagtailcore",
     "wagtailredirects",
     "wagtailimages",
     "wagtaildocs",
     "taggit",
 )
-# From apps not listed above: these models, and every Wagtail page type and site setting wherever it is
+# From apps not registered: these models, and every Wagtail page type and site setting wherever it is
 # defined. (Not the whole `portal` app: it also records log-ins and audit entries on every request.)
 DEFAULT_INVALIDATING_MODELS = ("portal.user",)
-# Rows no public page shows (or that change with every request); saving them keeps the cache.
-DEFAULT_IGNORED_MODELS = (
+# Rows no public page shows (or that change with every request); saving them keeps the cache. Apps add
+# their own with `register_app(..., ignored_models=...)`.
+PORTAL_IGNORED_MODELS = (
     "portal.auditentry",
-    "consultations.export",
-    "consultations.commentreport",
-    "meetings.calendartoken",
-    "organisations.invitation",
-    "organisations.joinrequest",
     "wagtailcore.pagesubscription",
     "wagtailcore.pagelogentry",
     "wagtailcore.modellogentry",
@@ -91,6 +77,42 @@ DEFAULT_IGNORED_MODELS = (
     "wagtailcore.taskstate",
     "wagtailcore.workflowstate",
 )
+_registered_views: list = []
+_registered_apps: list = []
+_registered_ignored: list = []
+
+
+def register_app(app_label: str, *, views=(), ignored_models=()) -> None:
+    """Public pages show rows of `app_label`: any saved or deleted row of it makes them stale, less the
+    `ignored_models` (labels such as "consultations.export": rows no public page shows). `views` are the
+    URL names of the app's public pages that the cache may store for anonymous visitors. Called from the
+    app's AppConfig.ready(); safe to repeat. The settings `PORTAL_PAGE_CACHE_VIEWS`,
+    `PORTAL_PAGE_CACHE_INVALIDATING_APPS` and `PORTAL_PAGE_CACHE_IGNORED_MODELS` replace what is
+    registered when they are set."""
+    for target, values in (
+        (_registered_apps, (app_label,)),
+        (_registered_views, views),
+        (_registered_ignored, (label.lower() for label in ignored_models)),
+    ):
+        for value in values:
+            if value not in target:
+                target.append(value)
+
+
+def cached_views() -> tuple:
+    return tuple(getattr(settings, "PORTAL_PAGE_CACHE_VIEWS", None) or (*PORTAL_VIEWS, *_registered_views))
+
+
+def invalidating_apps() -> tuple:
+    configured = getattr(settings, "PORTAL_PAGE_CACHE_INVALIDATING_APPS", None)
+    return tuple(configured or (*_registered_apps, *PORTAL_INVALIDATING_APPS))
+
+
+def ignored_models() -> tuple:
+    configured = getattr(settings, "PORTAL_PAGE_CACHE_IGNORED_MODELS", None)
+    return tuple(configured or (*PORTAL_IGNORED_MODELS, *_registered_ignored))
+
+
 _SAFE_VARY = {"cookie", "accept-language", "accept-encoding"}
 _MAX_PATH = 500
 
@@ -205,9 +227,9 @@ def _invalidates(sender) -> bool:
     meta = getattr(sender, "_meta", None)
     if meta is None:
         return False
-    if meta.label_lower in getattr(settings, "PORTAL_PAGE_CACHE_IGNORED_MODELS", DEFAULT_IGNORED_MODELS):
+    if meta.label_lower in ignored_models():
         return False
-    if meta.app_label in getattr(settings, "PORTAL_PAGE_CACHE_INVALIDATING_APPS", DEFAULT_INVALIDATING_APPS):
+    if meta.app_label in invalidating_apps():
         return True
     if meta.label_lower in getattr(
         settings, "PORTAL_PAGE_CACHE_INVALIDATING_MODELS", DEFAULT_INVALIDATING_MODELS
@@ -355,8 +377,7 @@ def _response_is_cacheable(request, response) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     match = getattr(request, "resolver_match", None)
-    views = getattr(settings, "PORTAL_PAGE_CACHE_VIEWS", DEFAULT_VIEWS)
-    if match is None or match.view_name not in views:
+    if match is None or match.view_name not in cached_views():
         return False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

@@ -105,6 +105,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
+# No "loaders": Django then wraps the filesystem and app-directories loaders in its cached loader in every
+# configuration (with DEBUG on too, where the autoreloader empties it when a template changes), so each
+# template is compiled once per process. Setting "loaders" by hand would lose that unless it names
+# django.template.loaders.cached.Loader; tests/performance/test_template_loader.py checks it.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

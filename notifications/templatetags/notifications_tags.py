@@ -1,6 +1,6 @@
 from django import template
 
-from notifications import selectors
+from notifications import unread
 
 register = template.Library()
 
@@ -19,7 +19,7 @@ def _count(context) -> int:
         return 0
     if request is not None and hasattr(request, _CACHE_ATTR):
         return getattr(request, _CACHE_ATTR)
-    count = selectors.unread_count(user)
+    count = unread.unread_count(user)
     if request is not None:
         setattr(request, _CACHE_ATTR, count)
     return count
@@ -27,7 +27,7 @@ def _count(context) -> int:
 
 @register.simple_tag(takes_context=True)
 def unread_notifications_count(context) -> int:
-    """The signed-in user's unread notifications, one query per request.
+    """The signed-in user's unread notifications (cached per person: notifications/unread.py).
 
     `{% unread_notifications_count as n %}`
     """

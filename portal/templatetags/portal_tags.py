@@ -2,7 +2,9 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page
+
+from portal import layout
 
 register = template.Library()
 
@@ -22,10 +24,7 @@ def language_links(context):
     if page is not None:
         for tr in page.get_translations(inclusive=True).live().select_related("locale"):
             translations[tr.locale.language_code] = tr.get_url(request)
-        site = Site.find_for_request(request) if request else None
-        if site is not None:
-            for home in site.root_page.get_translations(inclusive=True).live().select_related("locale"):
-                homes[home.locale.language_code] = home.get_url(request)
+        homes = layout.shared(request)["homes"]
     links = []
     for code, name in settings.LANGUAGES:
         if page is not None:
@@ -44,30 +43,19 @@ def language_links(context):
 @register.simple_tag(takes_context=True)
 def main_menu(context):
     """Pages shown in the main navigation: live children of the current language's home page that are
-    marked 'show in menus'."""
-    request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    if site is None:
-        return []
-    root = site.root_page
-    try:
-        locale = Locale.get_active()
-        root = root.get_translation(locale)
-    except (Locale.DoesNotExist, Page.DoesNotExist):
-        pass
-    return list(root.get_children().live().in_menu().public())
+    marked 'show in menus', as [{url, title, url_path}] (cached: see portal/layout.py)."""
+    return layout.shared(context.get("request"))["menu"]
 
 
 @register.simple_tag(takes_context=True)
 def localized_home_url(context):
-    request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    if site is None:
-        return "/"
-    try:
-        return site.root_page.get_translation(Locale.get_active()).get_url(request)
-    except (Locale.DoesNotExist, Page.DoesNotExist):
-        return site.root_page.get_url(request)
+    return layout.shared(context.get("request"))["home_url"]
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    """The footer's text, links and addresses from the site settings (cached: see portal/layout.py)."""
+    return layout.shared(context.get("request"))["footer"]
 
 
 @register.simple_tag

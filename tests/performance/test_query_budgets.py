@@ -41,34 +41,62 @@ pytestmark = pytest.mark.django_db
 
 # page → exact number of queries (the same at both data sizes).
 BUDGETS = {
-    "home:visitor": 21,
-    "home:member": 28,
-    "consultation_list:visitor": 13,
-    "consultation_list:member": 17,
-    "consultation_detail:visitor": 15,
-    "consultation_detail:member": 20,
-    "consultation_detail:coordinator": 21,
-    "response_edit:org_admin": 22,
-    "receipt:coordinator": 18,
-    "responses_list:coordinator": 17,
-    "meeting_list:visitor": 12,
-    "meeting_list:member": 17,
-    "meeting_detail:member": 32,  # + the attendance list with the published minutes
-    "meeting_detail:coordinator": 32,
-    "action_items:member": 19,
-    "action_items:coordinator": 18,
-    "directory:visitor": 13,
-    "directory_filtered:visitor": 14,
-    "organisation_detail:visitor": 11,
-    "organisation_detail:member": 17,
-    "organisation_settings:org_admin": 21,
-    "inbox:member": 19,
-    "preferences:member": 16,  # + whether the reader administers an organisation
-    "coordinator_hub:coordinator": 14,
-    "consultations_coordinator:coordinator": 19,
-    "moderation:coordinator": 17,
-    "organisation_queue:coordinator": 17,
-    "organisation_list:coordinator": 17,
+    "home:visitor": 19,
+    "home:member": 26,
+    "consultation_list:visitor": 12,
+    "consultation_list:member": 16,
+    "consultation_detail:visitor": 14,
+    "consultation_detail:member": 19,
+    "consultation_detail:coordinator": 20,
+    "response_edit:org_admin": 21,
+    "receipt:coordinator": 17,
+    "responses_list:coordinator": 16,
+    "meeting_list:visitor": 11,
+    "meeting_list:member": 16,
+    "meeting_detail:member": 26,  # + the attendance list with the published minutes
+    "meeting_detail:coordinator": 26,
+    "action_items:member": 18,
+    "action_items:coordinator": 17,
+    "directory:visitor": 12,
+    "directory_filtered:visitor": 13,
+    "organisation_detail:visitor": 10,
+    "organisation_detail:member": 16,
+    "organisation_settings:org_admin": 20,
+    "inbox:member": 18,
+    "preferences:member": 15,  # + whether the reader administers an organisation
+    "coordinator_hub:coordinator": 13,
+    "consultations_coordinator:coordinator": 18,
+    "moderation:coordinator": 16,
+    "organisation_queue:coordinator": 16,
+    "organisation_list:coordinator": 16,
+}
+
+# Signed-in pages as people meet them: the shared cache warm (the layout and the unread count in it, see
+# portal/layout.py), the page requested once before it is counted, at both data sizes. Issue 20: none above
+# WARM_LIMIT, and the same count at both sizes. (The cold counts above stay the worst case.)
+WARM_LIMIT = 20
+WARM_BUDGETS = {
+    "home:member": 16,
+    "consultation_list:member": 4,
+    "consultation_detail:member": 9,
+    "consultation_detail:coordinator": 10,
+    "response_edit:org_admin": 11,
+    "receipt:coordinator": 7,
+    "responses_list:coordinator": 6,
+    "meeting_list:member": 6,
+    "meeting_detail:member": 16,
+    "meeting_detail:coordinator": 16,
+    "action_items:member": 8,
+    "action_items:coordinator": 7,
+    "organisation_detail:member": 6,
+    "organisation_settings:org_admin": 10,
+    "inbox:member": 9,
+    "preferences:member": 5,
+    "coordinator_hub:coordinator": 3,
+    "consultations_coordinator:coordinator": 8,
+    "moderation:coordinator": 6,
+    "organisation_queue:coordinator": 6,
+    "organisation_list:coordinator": 6,
 }
 
 MEASURED: dict[str, int] = {}
@@ -124,6 +152,15 @@ def _measure(client, url):
     return response, [q["sql"] for q in ctx.captured_queries]
 
 
+def _measure_warm(client, url):
+    """The queries of a request that finds the shared cache as the request before it left it."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.get("Location"))
+    return [q["sql"] for q in ctx.captured_queries]
+
+
 def _diff(small, large) -> str:
     lines = [f"small: {len(small)} queries, large: {len(large)} queries"]
     for label, queries in (("small", small), ("large", large)):
@@ -138,8 +175,11 @@ def assert_flat(name, client, small_url, grow, large_url=None, *, expect=None):
     `expect(content)` checks that the large page shows the data."""
     client.get(small_url)  # warm the in-process caches (ContentTypes, translations, templates)
     _, small = _measure(client, small_url)
+    warm_small = _measure_warm(client, small_url) if name in WARM_BUDGETS else None
     grow()
-    response, large = _measure(client, large_url() if callable(large_url) else large_url or small_url)
+    large_url = large_url() if callable(large_url) else large_url or small_url
+    response, large = _measure(client, large_url)
+    warm_large = _measure_warm(client, large_url) if name in WARM_BUDGETS else None
     content = response.content.decode()
     if expect:
         expect(content)
@@ -148,6 +188,16 @@ def assert_flat(name, client, small_url, grow, large_url=None, *, expect=None):
     assert len(large) == len(small), _diff(small, large)
     budget = BUDGETS[name]
     assert len(small) == budget, f"{name}: budget {budget}, measured {len(small)}\n" + _diff(small, large)
+    if warm_small is not None:
+        print(f"{name}: warm {len(warm_small)} queries (large: {len(warm_large)})")
+        assert len(warm_large) == len(warm_small), "warm\n" + _diff(warm_small, warm_large)
+        assert len(warm_small) <= WARM_LIMIT, f"{name}: warm {len(warm_small)}\n" + _diff(
+            warm_small, warm_large
+        )
+        assert len(warm_small) == WARM_BUDGETS[name], (
+            f"{name}: warm budget {WARM_BUDGETS[name]}, measured {len(warm_small)}\n"
+            + _diff(warm_small, warm_large)
+        )
     return content
 
 
