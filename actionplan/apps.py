@@ -15,10 +15,3 @@ class ActionplanConfig(AppConfig):
         from actionplan import search
 
         search.register_kinds()
-
-        from django.apps import apps
-
-        if apps.is_installed("opendata"):
-            from actionplan import opendata
-
-            opendata.register_dataset()

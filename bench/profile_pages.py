@@ -153,7 +153,7 @@ def _clients():
     ):
         person = get_user_model().objects.get(email=email)
         try:  # signed-in pages redirect to the consent page until the current privacy terms are accepted
-            from portal.privacy.services import consent_record
+            from privacy.services import consent_record
 
             consent_record(user=person)
         except ImportError:

@@ -8,6 +8,7 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Open data")
 
     def ready(self):
-        from . import signals
+        from . import activities, signals
 
         signals.connect()
+        activities.register_dataset()

@@ -1,11 +1,11 @@
-"""The action plan in the open data (opendata/datasets.py): one row per published activity, from the
+"""The action plan in the open data (see datasets.py): one row per published activity, from the
 plan's pages in the site's default language, with what the activity page shows a visitor."""
 
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from .models import ActivityPage, CityBody, FollowUp
+from actionplan.models import ActivityPage, CityBody, FollowUp
 
 
 def published_activities():
@@ -38,7 +38,7 @@ def _url(activity, site) -> str:
 
 
 def activity_rows():
-    from opendata.datasets import _plain, _site
+    from .datasets import _plain, _site
 
     activities = list(
         published_activities()
@@ -69,7 +69,7 @@ def activity_rows():
 
 
 def register_dataset() -> None:
-    from opendata.datasets import ID, Column, Dataset, register
+    from .datasets import ID, Column, Dataset, register
 
     C = Column
     register(
