@@ -3,6 +3,7 @@
 - `preferences`: how often each user hears about each event type, and unsubscribing;
 - `events`: raising an event (`notify`) and expanding a deferred one;
 - `contacts`: copies to organisations' contact addresses;
+- `addresses`: e-mails to plain addresses (invitations, notices to configured addresses);
 - `queueing`: handing rows to the broker after commit;
 - `smtp`: the claim taken at the moment a mail is committed, and the parallel SMTP sender;
 - `delivery`: the sending loop, the sweeper and the suppression list;
@@ -12,6 +13,7 @@
 The names below are the package's interface; import them from `notifications.services`.
 """
 
+from .addresses import address_email_send
 from .common import CLAIM_EXPIRES_MINUTES, PUBLISH_RETRY_POLICY, SendOutcome, retry_delay
 from .contacts import ContactRecipient, organisation_contact_set, organisation_contact_unsubscribe
 from .delivery import deliveries_send, delivery_send, requeue_stale, send_chunk_size, suppression_add
@@ -23,6 +25,7 @@ from .queueing import enqueue_deliveries, enqueue_digest_runs, enqueue_outbox
 from .smtp import ParallelSender, send_claimed
 
 __all__ = [
+    "address_email_send",
     "CLAIM_EXPIRES_MINUTES",
     "PUBLISH_RETRY_POLICY",
     "ContactRecipient",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -66,7 +67,7 @@ def _load_batch(rows: list[Delivery], objects: dict | None) -> _BatchData:
             "user_id", "event"
         )
     )
-    organisation_ids = {row.organisation_id for row in rows if row.address}
+    organisation_ids = {row.organisation_id for row in rows if _is_contact_copy(row)}
     contact_on = set()
     organisations = {}
     if organisation_ids:
@@ -78,6 +79,27 @@ def _load_batch(rows: list[Delivery], objects: dict | None) -> _BatchData:
         directory = registry.organisation_directory()
         organisations = directory.info(list(organisation_ids)) if directory else {}
     return _BatchData(objects, suppressed, turned_off, contact_on, organisations)
+
+
+def _is_contact_copy(row: Delivery) -> bool:
+    """A copy to an organisation's contact address (see `contacts`)."""
+    return bool(row.address) and row.organisation_id is not None
+
+
+def _is_plain_address(row: Delivery) -> bool:
+    """An e-mail to a plain address (see `addresses`): an address, and no organisation behind it."""
+    return bool(row.address) and row.organisation_id is None
+
+
+def _address_skip_reason(row: Delivery, data: _BatchData) -> str:
+    """Why an e-mail to a plain address must not be sent ("" when it may)."""
+    if row.address.lower() in data.suppressed:
+        return "address suppressed"
+    if registry.address_email(row.event) is None:
+        return f"e-mail {row.event} is not registered"
+    if data.objects.get((row.content_type_id, row.object_id)) is None:
+        return "object deleted"
+    return ""
 
 
 def _recipient_for(row: Delivery, data: _BatchData):
@@ -179,35 +201,60 @@ def _render_chunk(chunk: list[Delivery], data: _BatchData, connection, done: _Ch
 def _render_one(row: Delivery, data: _BatchData, connection, done: _Chunk):
     """The message of one delivery; None when it is skipped (recorded at the end of the chunk) or
     cannot be rendered (failed at once)."""
-    event_type = registry.get(row.event) if registry.is_registered(row.event) else None
-    reason = _skip_reason(row, event_type, data)
-    if reason:
-        done.skipped.setdefault(reason, []).append(row.pk)
-        logger.info("Delivery %s skipped: %s", row.pk, reason)
-        done.outcomes.append((row.pk, SendOutcome("skipped")))
-        return None
+    if _is_plain_address(row):
+        reason = _address_skip_reason(row, data)
+        build = partial(_build_address_email, row, data, connection)
+    else:
+        event_type = registry.get(row.event) if registry.is_registered(row.event) else None
+        reason = _skip_reason(row, event_type, data)
+        build = partial(_build_event_email, row, event_type, data, connection)
+    if not reason:
+        try:
+            message = build()
+        except Exception as exc:
+            return _render_failed(row, exc, done)
+        if message is not None:
+            return message
+        reason = "no longer asked for"
+    done.skipped.setdefault(reason, []).append(row.pk)
+    logger.info("Delivery %s skipped: %s", row.pk, reason)
+    done.outcomes.append((row.pk, SendOutcome("skipped")))
+    return None
+
+
+def _build_event_email(row: Delivery, event_type: EventType, data: _BatchData, connection):
     source = row.notification or row.outbox
-    try:
-        return emails.build_event_email(
-            delivery=row,
-            event_type=event_type,
-            obj=data.objects[(row.content_type_id, row.object_id)],
-            actor=source.actor if source else None,
-            recipient=_recipient_for(row, data),
-            context=source.context if source else {},
-            connection=connection,
-            shared=data.rendered,
-        )
-    except Exception as exc:
-        logger.exception("Delivery %s: the e-mail could not be rendered", row.pk)
-        _mark_pending(
-            [row.pk],
-            status=Delivery.Status.FAILED,
-            attempts=row.attempts + 1,
-            last_error=f"render: {type(exc).__name__}: {exc}"[:2000],
-        )
-        done.outcomes.append((row.pk, SendOutcome("failed")))
-        return None
+    return emails.build_event_email(
+        delivery=row,
+        event_type=event_type,
+        obj=data.objects[(row.content_type_id, row.object_id)],
+        actor=source.actor if source else None,
+        recipient=_recipient_for(row, data),
+        context=source.context if source else {},
+        connection=connection,
+        shared=data.rendered,
+    )
+
+
+def _build_address_email(row: Delivery, data: _BatchData, connection):
+    return emails.build_address_email(
+        delivery=row,
+        address_email=registry.address_email(row.event),
+        obj=data.objects[(row.content_type_id, row.object_id)],
+        connection=connection,
+    )
+
+
+def _render_failed(row: Delivery, exc: Exception, done: _Chunk) -> None:
+    """A delivery whose e-mail cannot be rendered fails at once: rendering it again gives the same."""
+    logger.exception("Delivery %s: the e-mail could not be rendered", row.pk)
+    _mark_pending(
+        [row.pk],
+        status=Delivery.Status.FAILED,
+        attempts=row.attempts + 1,
+        last_error=f"render: {type(exc).__name__}: {exc}"[:2000],
+    )
+    done.outcomes.append((row.pk, SendOutcome("failed")))
 
 
 def _send_messages(ready: list[tuple], sender: ParallelSender | None) -> list:
