@@ -20,14 +20,17 @@ SENDING_FUNCTIONS = {"send_mail", "send_mass_mail", "mail_admins", "mail_manager
 MESSAGE_CLASSES = {"EmailMessage", "EmailMultiAlternatives"}
 
 # Senders that still build and send their own message, each to be turned into a delivery to a plain
-# address (notifications.services.address_email_send) like the organisation e-mails. Keep this list
+# address (notifications.services.address_email_send) like the organisation e-mails. They live in
+# `portal`, the ground floor, which may not import `notifications` (an app above it). Keep this list
 # short: an entry that no longer sends fails the test, so it is removed when its sender is routed.
 NOT_YET_ROUTED = {
-    # The "your export is ready" and "your account will be erased" e-mails of the privacy app, which is
-    # being moved out of portal/ (issue 14); routed when it has moved.
+    # The "your export is ready" and "your account will be erased" e-mails of the privacy app: routed
+    # once the app has moved out of portal/ to stand beside notifications (issue 14).
     ("portal/privacy/services.py", "export_send_ready"),
     ("portal/privacy/services.py", "inactivity_warning_send"),
-    # The contact form's e-mail to the coordinators (a custom sender and reply-to).
+    # The contact form's e-mail to the coordinators (one message to all of them, the page's sender and
+    # the writer's reply-to): routed when the contact form's sending moves out of portal/ or
+    # notifications offers portal a hook to hand it a message.
     ("portal/tasks.py", "send_contact_form_email"),
 }
 
