@@ -132,7 +132,7 @@ _registry: dict[str, EventType] = {}
 def register(event_type: EventType) -> EventType:
     """Adds an event type; registering the same key twice is an error (two apps claiming one name)."""
     existing = _registry.get(event_type.key)
-    if existing is not None and existing is not event_type:
+    if (existing is not None and existing is not event_type) or event_type.key in _address_emails:
         raise AlreadyRegistered(event_type.key)
     _registry[event_type.key] = event_type
     return event_type
