@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from notifications.registry import EventType
+from notifications.registry import AddressEmail, EventType
 from notifications.tokens import DIGEST_PREFIX, make_organisation_unsubscribe_token, make_unsubscribe_token
 
 logger = logging.getLogger(__name__)
@@ -266,3 +266,25 @@ def build_digest_email(*, run, recipient, groups, connection=None):
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def build_address_email(*, delivery, address_email: AddressEmail, obj, connection=None):
+    """The plain-text e-mail of a delivery to a plain address, in the delivery's language; None when
+    the object no longer asks for it (see `registry.AddressEmail`)."""
+    language = delivery.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = address_email.context(obj, language)
+        if context is None:
+            return None
+        context = {"site_name": settings.WAGTAIL_SITE_NAME, "site_url": settings.SITE_URL, **context}
+        subject_t, text_t = address_email.get_templates()
+        subject = " ".join(render_to_string(subject_t, context).split())
+        body = render_to_string(text_t, context)
+    return EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.address],
+        connection=connection,
+        headers=_headers(unsubscribe="", message_id=_message_id("notification", delivery.pk)),
+    )

@@ -152,8 +152,8 @@ class Delivery(models.Model):
     contact address) no user but a plain `address`, with the organisation and the language to write
     in. The unique constraints on (event, object, recipient, channel) and on (event, object, address,
     channel) make a second `notify()` for the same event a no-op, and the claim in
-    `services._send_chunk` (a committed conditional update pending → sending, made just before the
-    message is committed to the mail server) makes a second task run a no-op.
+    `services.delivery._send_chunk` (a committed conditional update pending → sending, made just
+    before the message is committed to the mail server) makes a second task run a no-op.
     """
 
     class Channel(models.TextChoices):
@@ -162,7 +162,7 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         # Claimed by a sender at the moment the message is committed to the mail server, and not yet
-        # recorded: never sent again (see `services._send_chunk`).
+        # recorded: never sent again (see `services.delivery._send_chunk`).
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")

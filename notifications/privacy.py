@@ -31,6 +31,11 @@ def erase(user) -> None:
     """Inbox, preferences, delivery and digest records go; so does a suppression of the address. Events the
     person caused and organisation settings they changed stay, without the link to them."""
     Delivery.objects.filter(recipient=user).delete()
+    if user.email:
+        # E-mails to the person's address as a plain address (an invitation), not a contact copy.
+        Delivery.objects.filter(
+            recipient__isnull=True, organisation_id__isnull=True, address__iexact=user.email
+        ).delete()
     DigestRun.objects.filter(user=user).delete()
     Notification.objects.filter(recipient=user).delete()
     Preference.objects.filter(user=user).delete()

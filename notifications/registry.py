@@ -132,7 +132,7 @@ _registry: dict[str, EventType] = {}
 def register(event_type: EventType) -> EventType:
     """Adds an event type; registering the same key twice is an error (two apps claiming one name)."""
     existing = _registry.get(event_type.key)
-    if existing is not None and existing is not event_type:
+    if (existing is not None and existing is not event_type) or event_type.key in _address_emails:
         raise AlreadyRegistered(event_type.key)
     _registry[event_type.key] = event_type
     return event_type
@@ -198,3 +198,50 @@ def register_organisation_directory(directory: OrganisationDirectory | None) -> 
 def organisation_directory() -> OrganisationDirectory | None:
     """The registered directory, or None when no app provides organisations (then no copies go out)."""
     return _directory
+
+
+# --- E-mails to plain addresses ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddressEmail:
+    """A plain-text e-mail to an address that need not belong to an account: an invitation, the notice
+    of an application to the configured coordinator addresses. It leaves like every other e-mail (a
+    delivery with a unique key, the suppression list, the claim, the retries), but has no inbox row and
+    no preference, and carries no unsubscribe link: it answers something a person or the city did.
+
+    - `context(obj, language)` returns the templates' context, read when the e-mail is sent (in that
+      language), or None when the object no longer asks for it (a withdrawn invitation): then nothing
+      is sent. `site_name` and `site_url` are added.
+    - The templates are `<prefix>_subject.txt` and `<prefix>_message.txt`; the prefix defaults to
+      `<app>/email/<name>`.
+    """
+
+    key: str
+    context: Callable[[Any, str], dict | None]
+    template_prefix: str = ""
+
+    def __post_init__(self):
+        if "." not in self.key:
+            raise ValueError(f"E-mail key {self.key!r} must be '<app>.<name>'.")
+
+    def get_templates(self) -> tuple[str, str]:
+        app_label, name = self.key.split(".", 1)
+        prefix = self.template_prefix or f"{app_label}/email/{name}"
+        return f"{prefix}_subject.txt", f"{prefix}_message.txt"
+
+
+_address_emails: dict[str, AddressEmail] = {}
+
+
+def register_address_email(address_email: AddressEmail) -> AddressEmail:
+    """Registers an e-mail to plain addresses; its key must differ from every event type's (both are
+    stored in `Delivery.event`). Registering the same key again replaces it (module reloads)."""
+    if address_email.key in _registry:
+        raise AlreadyRegistered(address_email.key)
+    _address_emails[address_email.key] = address_email
+    return address_email
+
+
+def address_email(key: str) -> AddressEmail | None:
+    return _address_emails.get(key)

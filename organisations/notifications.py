@@ -2,30 +2,36 @@
 preferences, e-mail through Celery after commit in each recipient's language), and one function per event
 that the services call inside their transaction.
 
-The invitation is the exception: it goes to an address that may have no account yet, so it stays a plain
-e-mail task. So does the application notice when no coordinator has an account: it then goes to the
-configured coordinator addresses.
+Two messages go to plain addresses rather than to users (`notifications.registry.AddressEmail`): the
+invitation (the address may have no account yet) and the application notice while no coordinator has an
+account (it then goes to the configured coordinator addresses). They leave through the notifications app
+like every other e-mail: a delivery with a unique key, the suppression list, the claim and the retries.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from notifications.registry import (
+    AddressEmail,
     EventType,
     OrganisationDirectory,
     OrganisationInfo,
     is_registered,
     register,
+    register_address_email,
     register_organisation_directory,
 )
-from notifications.services import notify
+from notifications.services import address_email_send, notify
 
-from . import tasks
-from .models import JoinRequest, Membership, Organisation
+from .models import Invitation, JoinRequest, Membership, Organisation
 
 APPLICATION_RECEIVED = "organisations.application_received"
+# The same message to the configured coordinator addresses (see `application_received`).
+APPLICATION_RECEIVED_BY_ADDRESS = "organisations.application_received_by_address"
+INVITATION_SENT = "organisations.invitation_sent"
 ORGANISATION_APPROVED = "organisations.organisation_approved"
 ORGANISATION_REJECTED = "organisations.organisation_rejected"
 JOIN_REQUEST_RECEIVED = "organisations.join_request_received"
@@ -141,22 +147,78 @@ def _administered(user) -> list[tuple[int, str]]:
 register_organisation_directory(OrganisationDirectory(info=_organisation_info, administered=_administered))
 
 
-def application_received(organisation) -> None:
-    """A new application: the coordinators are told (the configured addresses when none has an account)."""
-    if not coordinators().exists():
-        tasks.send_application_received.delay_on_commit(organisation.pk)
-        return
-    applicant = (
+def _recipient_language(user=None) -> str:
+    language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _absolute_url(name: str, language: str, **kwargs) -> str:
+    """A full link to a view in the given interface language (Swedish at the root, English under /en/)."""
+    with translation.override(language):
+        return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
+
+
+def _applicant(organisation):
+    return (
         Membership.objects.filter(organisation=organisation, is_primary_contact=True)
         .select_related("user")
         .first()
     )
+
+
+def _application_context(organisation, language: str) -> dict:
+    """The application notice to a configured coordinator address, as stored when it is sent."""
+    applicant = _applicant(organisation)
+    return {
+        "object": organisation,
+        "actor": applicant.user if applicant else None,
+        "url": _absolute_url("organisations:application", language, slug=organisation.slug),
+    }
+
+
+def _invitation_context(invitation, language: str) -> dict | None:
+    """The invitation link; nothing is sent when the invitation was withdrawn (or has expired) before
+    the e-mail left."""
+    if not invitation.is_open:
+        return None
+    return {
+        "invitation": invitation,
+        "organisation": invitation.organisation,
+        "inviter": invitation.invited_by,
+        "url": _absolute_url("organisations:invitation", language, token=invitation.get_token()),
+    }
+
+
+register_address_email(
+    AddressEmail(
+        key=APPLICATION_RECEIVED_BY_ADDRESS,
+        context=_application_context,
+        template_prefix="organisations/email/application_received",
+    )
+)
+register_address_email(AddressEmail(key=INVITATION_SENT, context=_invitation_context))
+
+
+def application_received(organisation) -> None:
+    """A new application: the coordinators are told (the configured addresses, in the site's language,
+    when none has an account); once per application."""
     change = _latest_change(organisation, organisation.Status.PENDING)
+    dedupe_key = f"change-{change.pk if change else ''}"
+    if not coordinators().exists():
+        address_email_send(
+            APPLICATION_RECEIVED_BY_ADDRESS,
+            organisation,
+            addresses=settings.COORDINATOR_EMAILS,
+            language=settings.LANGUAGE_CODE,
+            dedupe_key=dedupe_key,
+        )
+        return
+    applicant = _applicant(organisation)
     notify(
         APPLICATION_RECEIVED,
         organisation,
         actor=applicant.user if applicant else None,
-        dedupe_key=f"change-{change.pk if change else ''}",
+        dedupe_key=dedupe_key,
     )
 
 
@@ -189,9 +251,13 @@ def organisation_rejected(organisation, *, actor=None) -> None:
     )
 
 
-def invitation_sent(invitation) -> None:
-    """The invited address receives the link (a plain e-mail: the address may have no account)."""
-    tasks.send_invitation_sent.delay_on_commit(invitation.pk)
+def invitation_sent(invitation: Invitation) -> None:
+    """The invited address receives the link (an e-mail to a plain address: it may have no account), in
+    that person's language when they already have an account."""
+    invitee = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    address_email_send(
+        INVITATION_SENT, invitation, addresses=[invitation.email], language=_recipient_language(invitee)
+    )
 
 
 def join_request_received(join_request) -> None:

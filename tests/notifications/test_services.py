@@ -404,7 +404,7 @@ def test_a_digest_run_is_sent_once(mailoutbox):
     user = make_users(1)[0]
     services.preference_set(user=user, event=PING, frequency=Frequency.DAILY)
     services.notify(PING, make_group(users=[user]))
-    with mock.patch("notifications.services.enqueue_digest_runs"):
+    with mock.patch("notifications.services.digests.enqueue_digest_runs"):
         (run_id,) = services.digest_runs_create(frequency=Frequency.DAILY)
     assert services.digest_send(run_id=run_id).status == "sent"
     assert services.digest_send(run_id=run_id).status == "not-pending"
