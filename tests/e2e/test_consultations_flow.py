@@ -6,7 +6,6 @@ consultation page in Swedish and English."""
 
 import datetime as dt
 import io
-import time
 
 import openpyxl
 import pytest
@@ -17,7 +16,14 @@ from pypdf import PdfReader
 
 from consultations.models import Comment, Consultation, ResponseVersion
 from tests.e2e.helpers import assert_no_axe_violations, login
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, add_totp, coordinator
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    add_totp,
+    coordinator,
+    totp_code,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -27,13 +33,6 @@ PASSWORD = "correct-horse-battery"
 @pytest.fixture
 def seeded(django_db_blocker):
     call_command("seed_demo", verbosity=0)
-
-
-def totp_code(secret: str) -> str:
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
 def log_out(page):
@@ -50,8 +49,7 @@ def log_in_coordinator(page, live_server, secret):
     login(page, live_server, "samordnare-e2e@example.org", PASSWORD)
     page.locator("input[name=code]").fill(totp_code(secret))
     page.locator("input[name=code]").press("Enter")
-    page.wait_for_load_state()
-    assert "Samordnare" in page.locator("nav.account-nav").inner_text(), page.locator("main").inner_text()
+    expect(page.locator("nav.account-nav")).to_contain_text("Samordnare")
 
 
 def _local(value) -> str:

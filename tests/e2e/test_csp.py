@@ -3,8 +3,6 @@ and a site admin, raise no `securitypolicyviolation` event and log no console er
 JavaScript still works under the policy (the menu on a phone, the export page that polls, Wagtail's
 userbar and the admin's preview panel)."""
 
-import time
-
 import pytest
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
@@ -15,7 +13,7 @@ from meetings.models import Meeting
 from organisations.models import Organisation
 from portal.models import ContactFormPage, ContentPage
 from tests.e2e.helpers import login
-from tests.factories import add_totp
+from tests.factories import add_totp, totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -60,20 +58,13 @@ def seeded(django_db_blocker):
     call_command("seed_demo", verbosity=0)
 
 
-def _totp_code(secret: str) -> str:
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
-
-
 def _log_in_site_admin(page, live_server):
     """The demo site admin with an authenticator, as the admin requires."""
     from django.contrib.auth import get_user_model
 
     secret = add_totp(get_user_model().objects.get(email="admin@example.org"))
     login(page, live_server, "admin@example.org", "demo-admin-2026")
-    page.locator("input[name=code]").fill(_totp_code(secret))
+    page.locator("input[name=code]").fill(totp_code(secret))
     page.locator("input[name=code]").press("Enter")
     page.wait_for_url(lambda url: "/2fa/" not in url)
     account = page.get_by_role("navigation", name="Konto")

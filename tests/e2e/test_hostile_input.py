@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.e2e.helpers import login
-from tests.factories import ConsultationFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    ConsultationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    totp_code,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -231,15 +237,6 @@ def test_long_and_odd_unicode_input_is_stored_exactly_and_shown(world, live_serv
     assert not fired
 
 
-def _totp_code(secret: str) -> str:
-    import time
-
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
-
-
 def test_coordinator_and_admin_views_keep_payloads_inert(world, live_server, page):
     """RSVP needs (seen only by coordinators) and join-request messages (seen by the organisation's
     admins) with the corpus, rendered on the coordinators' and the admin's pages."""
@@ -275,7 +272,7 @@ def test_coordinator_and_admin_views_keep_payloads_inert(world, live_server, pag
     url = live_server.url
     cache.clear()
     login(page, live_server, "xss-coord@example.org", PASSWORD)
-    page.locator("input[name=code]").fill(_totp_code(secret))
+    page.locator("input[name=code]").fill(totp_code(secret))
     page.locator("input[name=code]").press("Enter")
     page.wait_for_load_state()
     manage = url + reverse("meetings:manage", kwargs={"pk": meeting.pk})

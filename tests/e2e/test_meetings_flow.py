@@ -5,7 +5,6 @@ the responsible organisation marks the action done. axe runs on every meeting pa
 
 import io
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -15,17 +14,11 @@ from pypdf import PdfReader
 
 from meetings.models import ActionItem, Invitation, Meeting, Minutes
 from tests.e2e.helpers import assert_no_axe_violations, login
-from tests.factories import MembershipFactory, OrganisationFactory, add_totp, coordinator
+from tests.factories import MembershipFactory, OrganisationFactory, add_totp, coordinator, totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "correct-horse-battery"
-
-
-def _totp_code(secret: str) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def _new_page(browser):
@@ -74,7 +67,7 @@ def test_meeting_from_planning_to_published_minutes(people, live_server, page, b
 
     # --- The coordinator logs in with the TOTP code and plans the meeting. ---
     login(page, live_server, "cecilia@example.org", PASSWORD)
-    page.locator("input[name=code]").fill(_totp_code(people["secret"]))
+    page.locator("input[name=code]").fill(totp_code(people["secret"]))
     page.locator("form.form button[type=submit]").first.click()
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/moten/samordning/nytt/")

@@ -2,14 +2,12 @@
 two-factor approves it → its admin invites a second person → that person joins → the directory shows the
 organisation, in Swedish and English, with axe on every organisation page on the way."""
 
-import time
-
 import pytest
 from django.core.management import call_command
 
 from organisations.models import Membership, Organisation
 from tests.e2e.helpers import assert_no_axe_violations, first_link, login
-from tests.factories import add_totp, coordinator
+from tests.factories import add_totp, coordinator, totp_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -19,13 +17,6 @@ PASSWORD = "ett-riktigt-bra-losenord"
 @pytest.fixture
 def seeded(django_db_blocker):
     call_command("seed_demo", verbosity=0)
-
-
-def totp_code(secret: str) -> str:
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
 def sign_up(page, live_server, mailoutbox, *, name, email, prefix=""):

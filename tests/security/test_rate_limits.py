@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 
 from portal import ratelimits
-from tests.factories import UserFactory
+from tests.factories import UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -194,13 +194,6 @@ def test_the_log_in_record_keeps_the_forwarded_network(settings):
 # --- the two-factor step -------------------------------------------------------------------------
 
 
-def _totp_code(secret) -> str:
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
-
-
 def _to_two_factor_step(client, email, address):
     response = _login(client, email, PASSWORD, REMOTE_ADDR=address)
     assert response.status_code == 302 and "/2fa/authenticate/" in response["Location"]
@@ -225,7 +218,7 @@ def test_wrong_two_factor_codes_slow_the_account_but_not_the_owners_device():
 
     # The owner, on their own laptop, with the right code: in.
     step = _to_two_factor_step(laptop, owner.email, "100.64.9.9")
-    response = laptop.post(step, {"code": _totp_code(secret)}, REMOTE_ADDR="100.64.9.9")
+    response = laptop.post(step, {"code": totp_code(secret)}, REMOTE_ADDR="100.64.9.9")
     assert response.status_code == 302 and _logged_in(laptop)
 
 
