@@ -32,6 +32,7 @@ from .models import (
     RightsFocusArea,
     Step,
 )
+from .services import plan_grant_coordinators
 
 BODIES = [
     ("kommunstyrelsen", "Kommunstyrelsen", "City Executive Board", CityBody.Kind.EXECUTIVE),
@@ -312,6 +313,7 @@ def seed(command):
     plan = _plan_root(locale_sv)
     if plan is None:
         return
+    plan_grant_coordinators(plan)
     activities = {}
     for code, slug_sv, slug_en, title_sv, title_en, intro_sv, intro_en, specs in AREAS:
         area = DevelopmentArea.objects.get(code=code)
