@@ -70,7 +70,11 @@ def _tables():
 
 
 def _events_sql():
-    """One row per (kind, organisation, consultation/activity/input, area, time)."""
+    """One row per (kind, organisation, consultation/activity/input, area, time), from a lower bound on
+    the time: the SQL ends in a CTE `events` whose first parameter is that bound. The bound sits inside
+    the CTE so that PostgreSQL applies it in every branch of the union before joining (a consultation open
+    to all approved organisations is one row per organisation), also when `events` is read more than
+    once and so computed once: ten years of history cost the dashboard nothing."""
     t = _tables()
     return (
         f"""
@@ -78,7 +82,7 @@ def _events_sql():
         SELECT DISTINCT ag.meeting_id, ag.activity_id, act.area_id
         FROM {t["agenda"]} ag JOIN {t["activity"]} act ON act.page_ptr_id = ag.activity_id
     ),
-    events AS (
+    all_events AS (
         SELECT 'invited' AS kind, ci.organisation_id AS org_id, c.id AS consultation_id,
                c.activity_id AS activity_id, CAST(NULL AS bigint) AS input_id,
                c.development_area_id AS area_code, c.opens_at AS at
@@ -117,7 +121,8 @@ def _events_sql():
       UNION ALL
         SELECT 'input', k.organisation_id, NULL, k.activity_id, k.id, da.code, k.sent_at
         FROM {t["input"]} k LEFT JOIN actionplan_developmentarea da ON da.id = k.area_id
-    )
+    ),
+    events AS (SELECT * FROM all_events WHERE at >= %s)
     """,
         t,
     )
@@ -182,14 +187,14 @@ def coverage(*, now=None, public=False, quarters: int = 8) -> Coverage:
         _rows(
             events + "SELECT kind, area_code, COUNT(DISTINCT org_id) FROM events WHERE at >= %s"
             " AND area_code IS NOT NULL GROUP BY kind, area_code",
-            [since],
+            [since, since],
         )
     )
     by_activity = _counts(
         _rows(
             events + "SELECT kind, activity_id, COUNT(DISTINCT org_id) FROM events WHERE at >= %s"
             " AND activity_id IS NOT NULL GROUP BY kind, activity_id",
-            [since],
+            [since, since],
         )
     )
     placeholders = ", ".join(["%s"] * len(FORMS_OF_RACISM))
@@ -197,15 +202,15 @@ def coverage(*, now=None, public=False, quarters: int = 8) -> Coverage:
         _rows(
             events
             + f"""
-            , refs AS (
-                SELECT 'c' AS t, consultation_id AS ref, focusarea_id FROM {t["c_forms"]}
-                UNION SELECT 'a', activitypage_id, focusarea_id FROM {t["a_forms"]}
-                UNION SELECT 'i', knowledgeinput_id, focusarea_id FROM {t["i_forms"]}
-            ), tagged AS (
+            , tagged AS (
                 SELECT e.kind, e.org_id, r.focusarea_id FROM events e
-                JOIN refs r ON (r.t = 'c' AND r.ref = e.consultation_id)
-                    OR (r.t = 'a' AND r.ref = e.activity_id) OR (r.t = 'i' AND r.ref = e.input_id)
-                WHERE e.at >= %s
+                JOIN {t["c_forms"]} r ON r.consultation_id = e.consultation_id
+              UNION ALL
+                SELECT e.kind, e.org_id, r.focusarea_id FROM events e
+                JOIN {t["a_forms"]} r ON r.activitypage_id = e.activity_id
+              UNION ALL
+                SELECT e.kind, e.org_id, r.focusarea_id FROM events e
+                JOIN {t["i_forms"]} r ON r.knowledgeinput_id = e.input_id
             )
             SELECT tagged.kind, f.slug, COUNT(DISTINCT tagged.org_id) FROM tagged
             JOIN {t["focus"]} f ON f.id = tagged.focusarea_id
@@ -219,7 +224,7 @@ def coverage(*, now=None, public=False, quarters: int = 8) -> Coverage:
             + f"""SELECT e.kind, r.rightsfocusarea_id, COUNT(DISTINCT e.org_id) FROM events e
             JOIN {t["a_rights"]} r ON r.activitypage_id = e.activity_id
             WHERE e.at >= %s GROUP BY e.kind, r.rightsfocusarea_id""",
-            [since],
+            [since, since],
         )
     )
     first_quarter = _quarter_start(now, quarters - 1)
@@ -228,33 +233,29 @@ def coverage(*, now=None, public=False, quarters: int = 8) -> Coverage:
         _rows(
             events + f"SELECT kind, {quarter} AS q, COUNT(DISTINCT org_id) FROM events WHERE at >= %s"
             " GROUP BY kind, q",
-            [first_quarter],
+            [first_quarter, first_quarter],
         )
     )
     totals = _counts(
         _rows(
             events + "SELECT kind, 'all', COUNT(DISTINCT org_id) FROM events WHERE at >= %s GROUP BY kind",
-            [since],
+            [since, since],
         )
     ).get("all", {k: 0 for k in KINDS})
     heard_kinds = ", ".join(f"'{k}'" for k in HEARD)
-    not_heard_sql = (
+    # Invited and not heard from, with their number (a window count: one query, whatever LIMIT keeps).
+    unheard = _rows(
         events
-        + f"""SELECT o.id, o.name FROM {t["org"]} o
-        WHERE o.id IN (SELECT org_id FROM events WHERE kind = 'invited' AND at >= %s)
-          AND o.id NOT IN (
-            SELECT org_id FROM events WHERE kind IN ({heard_kinds}) AND at >= %s AND org_id IS NOT NULL)
-        ORDER BY o.name"""
+        + f"""SELECT o.id, o.name, COUNT(*) OVER () FROM (
+            SELECT org_id FROM events WHERE org_id IS NOT NULL GROUP BY org_id
+            HAVING SUM(CASE WHEN kind = 'invited' THEN 1 ELSE 0 END) > 0
+               AND SUM(CASE WHEN kind IN ({heard_kinds}) THEN 1 ELSE 0 END) = 0
+        ) silent JOIN {t["org"]} o ON o.id = silent.org_id
+        ORDER BY o.name LIMIT 500""",
+        [since],
     )
-    not_heard = [] if public else _rows(not_heard_sql + " LIMIT 500", [since, since])
-    not_heard_count = _rows(
-        events
-        + f"""SELECT COUNT(*) FROM {t["org"]} o
-        WHERE o.id IN (SELECT org_id FROM events WHERE kind = 'invited' AND at >= %s)
-          AND o.id NOT IN (
-            SELECT org_id FROM events WHERE kind IN ({heard_kinds}) AND at >= %s AND org_id IS NOT NULL)""",
-        [since, since],
-    )[0][0]
+    not_heard = [] if public else [(pk, name) for pk, name, _total in unheard]
+    not_heard_count = unheard[0][2] if unheard else 0
 
     today = timezone.localdate()
     open_items = ActionItem.objects.open()

@@ -11,6 +11,23 @@ from organisations.permissions import is_coordinator, is_organisation_admin
 from .models import FollowUp, FollowUpStep, KnowledgeInput
 from .validation import find_personnummer
 
+PLAN_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+
+
+def plan_grant_coordinators(plan) -> None:
+    """Lets the Coordinators group add, edit and publish the areas and activities under `plan` (an
+    ActionPlanPage) in the Wagtail admin. Called when a plan page is made (the demo); migration 0003 did
+    the same for the plan pages that existed then. Safe to repeat."""
+    from django.conf import settings
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group, _created = Group.objects.get_or_create(name=settings.COORDINATORS_GROUP)
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=PLAN_PAGE_PERMISSIONS
+    ):
+        GroupPagePermission.objects.get_or_create(group=group, page=plan, permission=permission)
+
 
 class FollowUpLocked(ValidationError):
     pass

@@ -175,7 +175,7 @@ def visible_action_items(user, *, responsible_organisation: int | None = None, s
         items = items.filter(status=status)
     return (
         items.select_related(
-            "minutes__meeting", "responsible_organisation", "responsible_person", "agenda_item"
+            "minutes__meeting", "responsible_organisation", "responsible_person", "agenda_item", "activity"
         )
         .prefetch_related("updates__author")
         .order_by("due_date", "pk")

@@ -91,3 +91,19 @@ def test_inputs_are_in_the_senders_data_export_and_survive_erasure(knowledge_inp
     privacy.erase(org_admin)
     knowledge_input.refresh_from_db()
     assert knowledge_input.sent_by is None and knowledge_input.text == "Hemligt mönster i skolan."
+
+
+def test_coordinators_may_record_follow_ups_and_build_the_plan_in_the_admin(client, coord, plan, area_page):
+    """Migration 0003 gives the Coordinators group the follow-up and city-body screens; a plan page gets
+    page permissions for them (plan_grant_coordinators), so the add-activity form opens under an area."""
+    from actionplan.services import plan_grant_coordinators
+
+    client.force_login(coord)
+    assert coord.has_perm("actionplan.add_followup") and coord.has_perm("actionplan.change_citybody")
+    assert client.get("/admin/actionplan_followup/new/").status_code == 200
+    add_activity = f"/admin/pages/add/actionplan/activitypage/{area_page.pk}/"
+    assert client.get(add_activity).status_code == 302  # no page permission yet: sent back
+    plan_grant_coordinators(plan)
+    plan_grant_coordinators(plan)  # safe to repeat
+    response = client.get(add_activity)
+    assert response.status_code == 200 and 'name="responsible_body"' in response.content.decode()
