@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from meetings.demo import HELD_TITLE, TITLE
 from meetings.models import AgendaItem, Meeting
 
 pytestmark = pytest.mark.django_db
@@ -9,7 +10,8 @@ pytestmark = pytest.mark.django_db
 def test_demo_has_one_coming_public_meeting_with_an_agenda_and_is_idempotent(client):
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)
-    meeting = Meeting.objects.get()
+    assert Meeting.objects.count() == 2
+    meeting = Meeting.objects.get(title=TITLE)
     assert AgendaItem.objects.filter(meeting=meeting).count() == 4
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "Referensgruppens möte om barn och unga" in html
@@ -17,3 +19,17 @@ def test_demo_has_one_coming_public_meeting_with_an_agenda_and_is_idempotent(cli
     # The online link is for members of invited organisations, not for visitors.
     assert "meet.example.org" not in html
     assert "Referensgruppens möte om barn och unga" in client.get("/").content.decode()
+
+
+def test_demo_has_a_held_meeting_with_approved_minutes_published_to_everyone(client):
+    call_command("seed_demo", verbosity=0)
+    meeting = Meeting.objects.get(title=HELD_TITLE)
+    minutes = meeting.minutes
+    assert minutes.is_locked and minutes.is_published and len(minutes.sha256) == 64
+    assert minutes.decisions.count() == 3 and minutes.action_items.count() == 2
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "ber staden pröva en tredje ansökningsomgång" in html  # a public decision
+    assert "Samla exempel på lokala initiativ från Järva." in html  # an action item
+    # The members-only item is not shown to visitors.
+    assert "Referensgruppens budget för nästa år" not in html
+    assert "Samordnaren gick igenom budgeten" not in html
