@@ -417,7 +417,7 @@ def _translate(page, locale, slug, **fields):
 
 def _link_and_follow_up(activities, coordinator):
     from consultations.models import Consultation
-    from meetings.demo import held_action_item
+    from meetings.demo import plan_action_item
     from meetings.models import ActionItem, AgendaItem
 
     training = activities["utbildning-och-certifiering"]
@@ -432,7 +432,7 @@ def _link_and_follow_up(activities, coordinator):
     # them and the minutes name the activity. (Written directly, as the consultation link above: the demo
     # coordinator has no two-factor device yet, which action_item_set_activity asks of its actor.)
     for key, slug in [("utbildning", "utbildning-och-certifiering"), ("chattar", "digitala-plattformar")]:
-        item = held_action_item(key)
+        item = plan_action_item(key)
         if item is not None and item.activity_id is None:
             ActionItem.objects.filter(pk=item.pk).update(activity=activities[slug])
 

@@ -21,6 +21,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, PreviewableMixin
 from wagtail.search import index
 
+from portal.models.jobs import Job
 from portal.private_media import get_private_storage
 
 COMMENT_MAX_LENGTH = 5000
@@ -692,35 +693,20 @@ def _export_path(instance, filename):
     return f"consultations/exports/{uuid.uuid4().hex}/{filename}"
 
 
-class Export(models.Model):
+class Export(Job):
     """A coordinator's export, produced by a Celery task; the status page polls it."""
 
     class Kind(models.TextChoices):
         XLSX = "xlsx", _("spreadsheet (XLSX)")
         PDF = "pdf", _("printable compilation (PDF)")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RUNNING = "running", _("in progress")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
-
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="exports")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     file = models.FileField(upload_to=_export_path, storage=get_private_storage, blank=True, max_length=300)
-    error = models.TextField(blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = _("export")
         verbose_name_plural = _("exports")
-        ordering = ["-created"]
 
     def __str__(self):
         return f"{self.consultation} ({self.kind})"

@@ -9,12 +9,12 @@ reveal it either.
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.jobs import Job
 from portal.private_media import get_private_storage
 
 
@@ -45,15 +45,9 @@ def _package_path(instance, filename):
     return f"archive/{uuid.uuid4().hex}/{filename}"
 
 
-class ArchivePackage(models.Model):
+class ArchivePackage(Job):
     """An E-ARK package a coordinator asked for, built by a Celery task (`opendata.build_archive_package`);
     the workspace's archive page shows its progress and offers it for download when it is ready."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RUNNING = "running", _("in progress")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
 
     consultation = models.ForeignKey(
         "consultations.Consultation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -61,22 +55,13 @@ class ArchivePackage(models.Model):
     meeting = models.ForeignKey(
         "meetings.Meeting", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     file = models.FileField(upload_to=_package_path, storage=get_private_storage, blank=True, max_length=300)
     size = models.BigIntegerField(_("size"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    error = models.TextField(blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         verbose_name = _("archive package")
         verbose_name_plural = _("archive packages")
-        ordering = ["-created"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(consultation__isnull=False, meeting__isnull=True)

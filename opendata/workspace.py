@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -73,7 +74,7 @@ class PackageView(WorkspaceView):
             return JsonResponse(
                 {
                     "status": package.status,
-                    "label": package.get_status_display(),
+                    "label": capfirst(package.get_status_display()),
                     "progress": package.progress,
                 }
             )

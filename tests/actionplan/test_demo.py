@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from actionplan.models import ActivityPage
+from meetings.demo import PLAN_TITLE
 from meetings.models import ActionItem, Meeting
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def test_two_demo_action_items_belong_to_activities(seeded):
 
 
 def test_the_activity_page_lists_the_action_item_and_links_the_minutes(client, seeded):
-    meeting = Meeting.objects.get(state=Meeting.State.HELD)
+    meeting = Meeting.objects.get(title=PLAN_TITLE)
     activity = ActivityPage.objects.get(slug="digitala-plattformar", locale__language_code="sv")
     html = client.get(activity.url).content.decode()
     assert "Fråga tre skolor hur de hanterar rasistiska kommentarer i klassens chattar" in html
@@ -43,7 +44,7 @@ def test_the_activity_page_lists_the_action_item_and_links_the_minutes(client, s
 
 
 def test_the_minutes_name_the_activity_in_the_readers_language(client, seeded):
-    meeting = Meeting.objects.get(state=Meeting.State.HELD)
+    meeting = Meeting.objects.get(title=PLAN_TITLE)
     sv = ActivityPage.objects.get(slug="utbildning-och-certifiering", locale__language_code="sv")
     en = ActivityPage.objects.get(slug="utbildning-och-certifiering", locale__language_code="en")
     html = client.get(meeting.get_absolute_url()).content.decode()

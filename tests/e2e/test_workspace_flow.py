@@ -189,7 +189,7 @@ def test_consultation_and_meeting_from_the_workspace(live_server, page, mailoutb
     page.get_by_role("button", name="Gör paketet").click()
     page.wait_for_load_state()
     in_workspace(page)
-    expect(page.locator("#export-status-label")).to_have_text("klar")
+    expect(page.locator("#export-status-label")).to_have_text("Klar")
     expect(page.get_by_role("link", name="Ladda ner paketet")).to_be_visible()
     check(page, "archive-package")
     package = ArchivePackage.objects.get(consultation=consultation)
