@@ -64,3 +64,42 @@ def require_service(name: str, url: str | None) -> str:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo (`seed_demo`) seeded once for the tests of one module, inside a transaction that is
+    rolled back when the module ends. Each test still runs in its own savepoint within it (pytest-django's
+    `db`), so what a test changes, re-seeding included, is undone after that test. Seeding takes 5-10 s,
+    and some modules have a dozen tests that read the seeded site. The seed runs under the same settings
+    `_test_settings` gives a test. Returns the seed command (its output and demo passwords)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    from portal.celery import app
+    from portal.management.commands.seed_demo import Command
+
+    media = tmp_path_factory.mktemp("demo_once")
+    overrides = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        CELERY_TASK_ALWAYS_EAGER=True,
+        MEDIA_ROOT=str(media / "media"),
+        PRIVATE_MEDIA_ROOT=str(media / "private_media"),
+    )
+    previous = app.conf.task_always_eager
+    with django_db_blocker.unblock(), overrides:
+        app.conf.task_always_eager = True
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            command = Command(stdout=StringIO(), stderr=StringIO())
+            call_command(command)
+            yield command
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            app.conf.task_always_eager = previous

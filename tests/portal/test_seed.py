@@ -21,8 +21,8 @@ def _seed():
 
 
 @pytest.fixture
-def seeded():
-    return _seed()
+def seeded(demo_once, db):
+    return demo_once
 
 
 def test_seed_twice_gives_the_same_result(seeded):

@@ -24,10 +24,7 @@ def test_compiled_catalogue_is_used():
 
 
 @pytest.mark.parametrize("path, language", [("/", "sv"), ("/en/", "en")])
-def test_home_page_language_follows_the_url(client, path, language, db):
-    from django.core.management import call_command
-
-    call_command("seed_demo", verbosity=0)
+def test_home_page_language_follows_the_url(client, path, language, demo_once, db):
     html = client.get(path).content.decode()
     assert f'<html lang="{language}">' in html
     skip_link = {"sv": "Hoppa till innehållet", "en": "Skip to content"}[language]
