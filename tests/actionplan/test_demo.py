@@ -14,9 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded():
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+def seeded(demo_once, db):
+    call_command("seed_demo", verbosity=0)  # a second run changes nothing the tests read
 
 
 def test_two_demo_action_items_belong_to_activities(seeded):

@@ -7,8 +7,7 @@ from meetings.models import ActionItem, AgendaItem, Meeting, Minutes
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_one_coming_public_meeting_with_an_agenda_and_is_idempotent(client):
-    call_command("seed_demo", verbosity=0)
+def test_demo_has_one_coming_public_meeting_with_an_agenda_and_is_idempotent(client, demo_once):
     call_command("seed_demo", verbosity=0)
     assert Meeting.objects.count() == 3  # the coming meeting and two held ones with minutes
     meeting = Meeting.objects.get(title=TITLE)
@@ -21,8 +20,7 @@ def test_demo_has_one_coming_public_meeting_with_an_agenda_and_is_idempotent(cli
     assert "Referensgruppens möte om barn och unga" in client.get("/").content.decode()
 
 
-def test_demo_has_one_held_meeting_with_published_minutes_and_action_items(client):
-    call_command("seed_demo", verbosity=0)
+def test_demo_has_one_held_meeting_with_published_minutes_and_action_items(client, demo_once):
     call_command("seed_demo", verbosity=0)
     meeting = Meeting.objects.get(title=PLAN_TITLE)
     assert meeting.minutes.state == Minutes.State.PUBLISHED and meeting.minutes.audience == "public"
@@ -32,8 +30,7 @@ def test_demo_has_one_held_meeting_with_published_minutes_and_action_items(clien
     assert "Ordna så att referensgruppens möten kan följas digitalt." in html
 
 
-def test_demo_has_a_held_meeting_with_approved_minutes_published_to_everyone(client):
-    call_command("seed_demo", verbosity=0)
+def test_demo_has_a_held_meeting_with_approved_minutes_published_to_everyone(client, demo_once):
     meeting = Meeting.objects.get(title=HELD_TITLE)
     minutes = meeting.minutes
     assert minutes.is_locked and minutes.is_published and len(minutes.sha256) == 64
