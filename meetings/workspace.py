@@ -398,8 +398,9 @@ class MinutesView(MeetingFormPageView):
 
     def forms(self, data=None, which=""):
         minutes = self.minutes
+        self.content = selectors.minutes_content(minutes)  # read once: the agenda rows and the lists share it
         agenda = selectors.agenda_with_minutes(
-            self.meeting, minutes, members_only=True, viewer=self.request.user
+            self.meeting, minutes, members_only=True, viewer=self.request.user, content=self.content
         )
         return {
             "form": MinutesForm(data if which == "save_minutes" else None, minutes=minutes, agenda=agenda),
@@ -411,7 +412,7 @@ class MinutesView(MeetingFormPageView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        content = selectors.minutes_content(self.minutes)
+        content = self.content
         context.update(
             {
                 "action_items": content["action_items"],
