@@ -712,4 +712,4 @@ class Export(Job):
         return f"{self.consultation} ({self.kind})"
 
     def get_absolute_url(self):
-        return reverse("consultations:export_status", kwargs={"pk": self.pk})
+        return reverse("workspace_consultation", args=[self.consultation_id]) + "#exports"

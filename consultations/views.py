@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,7 +21,7 @@ from portal.private_media import serve_private_file
 from portal.two_factor import coordinator_required
 
 from . import permissions, selectors, services
-from .exports import compilation_context, export_filename
+from .exports import compilation_context
 from .forms import (
     CommentEditForm,
     CommentForm,
@@ -353,17 +353,14 @@ def reports_dismiss(request, pk):
     comment = _comment(request, pk)
     services.comment_reports_dismiss(comment=comment, actor=request.user)
     messages.success(request, _("The reports are closed; the comment stays visible."))
-    return redirect("consultations:moderation")
+    return redirect(reverse("workspace_consultation", args=[comment.consultation_id]) + "#comments-heading")
 
 
 @coordinator_required
 def moderation(request):
-    page_obj = Paginator(selectors.moderation_queue(), 25).get_page(request.GET.get("page"))
-    return TemplateResponse(
-        request,
-        "consultations/moderation_queue.html",
-        {"page_obj": page_obj, "comments": page_obj.object_list},
-    )
+    """The old moderation queue: the workspace lists consultations with their open reports, and each
+    consultation's page puts reported comments first."""
+    return redirect("workspace_consultations")
 
 
 # --- Formal responses ----------------------------------------------------------------------------------
@@ -607,10 +604,8 @@ def responses_list(request, slug):
 
 @coordinator_required
 def coordinator_overview(request):
-    consultations = list(Consultation.objects.select_related("outcome").order_by("-opens_at", "-pk")[:50])
-    figures = selectors.participation_totals(consultations)
-    rows = [{"consultation": c, "figures": figures[c.pk]} for c in consultations]
-    return TemplateResponse(request, "consultations/coordinator_overview.html", {"rows": rows})
+    """The old /samraden/samordning/ overview: the consultations are in the workspace now."""
+    return redirect("workspace_consultations")
 
 
 @coordinator_required
@@ -720,20 +715,16 @@ def compilation(request, slug):
 
 @coordinator_required
 def export_status(request, pk):
-    export = get_object_or_404(Export.objects.select_related("consultation"), pk=pk)
-    if request.GET.get("format") == "json":
-        return JsonResponse(
-            {"status": export.status, "label": export.get_status_display(), "progress": export.progress}
-        )
-    return TemplateResponse(request, "consultations/export_status.html", {"export": export})
+    """The old export status page: exports are listed, with their state, on the consultation's workspace
+    page."""
+    export = get_object_or_404(Export, pk=pk)
+    return redirect(reverse("workspace_consultation", args=[export.consultation_id]) + "#exports")
 
 
 @coordinator_required
 def export_download(request, pk):
-    export = get_object_or_404(
-        Export.objects.select_related("consultation"), pk=pk, status=Export.Status.DONE
-    )
-    return serve_private_file(request, export.file, filename=export_filename(export))
+    """The download link in the "export ready" e-mails: kept, as a redirect to the workspace download."""
+    return redirect("workspace_consultation_export_download", pk=pk)
 
 
 def version_detail(request, slug, number):

@@ -216,6 +216,16 @@ def register_workspace_urls():
             workspace.ModerateView.as_view(),
             name="workspace_consultation_hide",
         ),
+        path(
+            "workspace/consultations/<int:pk>/comments/<int:comment>/keep/",
+            workspace.DismissReportsView.as_view(),
+            name="workspace_consultation_dismiss",
+        ),
+        path(
+            "workspace/consultations/exports/<int:pk>/download/",
+            workspace.ExportDownloadView.as_view(),
+            name="workspace_consultation_export_download",
+        ),
     ]
     for slug, view in workspace.ACTION_VIEWS.items():
         urls.append(

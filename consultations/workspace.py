@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from .forms import OutcomeForm
 from .models import (
     REASON_MAX_LENGTH,
     Comment,
+    CommentReport,
     Consultation,
     Export,
     Response,
@@ -167,10 +168,39 @@ class ConsultationIndexView(WorkspaceView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = list(Consultation.objects.select_related("coordinator").order_by("-created", "-pk")[:100])
+        open_reports = (
+            CommentReport.objects.filter(comment__consultation=OuterRef("pk"), resolved_at__isnull=True)
+            .order_by()
+            .values("comment__consultation")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        rows = list(
+            Consultation.objects.select_related("coordinator")
+            .annotate(open_reports=Subquery(open_reports))
+            .order_by("-created", "-pk")[:100]
+        )
         labels = dict(STEPS)
         context["rows"] = [{"consultation": c, "step": labels[step_of(c)]} for c in rows]
         return context
+
+
+class ExportDownloadView(WorkspaceView):
+    """A finished export's file (only coordinators; an export not ready, or failed, is a 404). The links in
+    the "export ready" e-mails go through the old /samraden/samordning/export/<id>/ladda-ner/ address,
+    which redirects here."""
+
+    def load(self):
+        self.export = get_object_or_404(
+            Export.objects.select_related("consultation"), pk=self.kwargs["pk"], status=Export.Status.DONE
+        )
+
+    def get(self, request, *args, **kwargs):
+        from portal.private_media import serve_private_file
+
+        from .exports import export_filename
+
+        return serve_private_file(request, self.export.file, filename=export_filename(self.export))
 
 
 class ConsultationWorkspaceView(ConsultationMixin, WorkspaceView):
@@ -202,6 +232,13 @@ class ConsultationWorkspaceView(ConsultationMixin, WorkspaceView):
                     consultation.comments.filter(deleted_at__isnull=True)
                     .select_related("organisation", "author", "section")
                     .annotate(open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
+                    .prefetch_related(
+                        Prefetch(
+                            "reports",
+                            queryset=CommentReport.objects.filter(resolved_at__isnull=True).order_by("pk"),
+                            to_attr="open_report_rows",
+                        )
+                    )
                     .order_by("-open_reports", "-created")[:30]
                 ),
                 "exports": list(consultation.exports.order_by("-created")[:5]),
@@ -576,6 +613,31 @@ class ModerateView(ActionView):
     def perform(self, data):
         services.comment_hide(comment=self.comment, actor=self.request.user, reason=data["reason"])
         return _("The comment is hidden and the author is told why.")
+
+
+class DismissReportsView(ModerateView):
+    """Close the open reports on a comment and leave it visible (the old moderation queue's other button).
+    Sent twice, the second finds no open reports and changes nothing."""
+
+    action = "dismiss"
+    title = gettext_lazy("Keep the comment")
+    button_label = gettext_lazy("Close the reports, keep the comment")
+    form_class = None
+    danger = False
+
+    def allowed(self):
+        return self.comment.reports.filter(resolved_at__isnull=True).exists()
+
+    def consequences(self):
+        return {
+            "what": _("The open reports on the comment are closed. The comment stays as it is."),
+            "who": _("Nobody is told."),
+            "quoted": self.comment,
+        }
+
+    def perform(self, data):
+        services.comment_reports_dismiss(comment=self.comment, actor=self.request.user)
+        return _("The reports are closed; the comment stays visible.")
 
 
 class OutcomeView(ConsultationMixin, WorkspaceView):

@@ -178,6 +178,11 @@ class MeetingDocument(Orderable):
     document = models.ForeignKey(
         "wagtaildocs.Document", verbose_name=_("document"), on_delete=models.CASCADE, related_name="+"
     )
+    members_only = models.BooleanField(
+        _("members only"),
+        default=False,
+        help_text=_("Shown and served only to members of the invited organisations and to coordinators."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
 

@@ -174,14 +174,15 @@ def may_serve_document(user, document) -> bool | None:
     """Whether Wagtail may serve `document` to `user`, judged by the meetings it is attached to.
 
     None when no meeting uses the document (then Wagtail's own rules apply). Otherwise the document is
-    served when one of its uses is visible to the user: a meeting document of a meeting they may view, or
+    served when one of its uses is visible to the user: a meeting document of a meeting they may view (one
+    marked members only: of a meeting whose members-only material they may see), or
     an agenda item's document of an item they may see (public items of a visible meeting; all items for
     participants and coordinators). Documents are served at guessable /documents/<id>/ addresses, so
     without this a members-only document would be open to anyone."""
     from .models import AgendaItem, MeetingDocument
 
     uses = [
-        (link.meeting, True)
+        (link.meeting, not link.members_only)
         for link in MeetingDocument.objects.filter(document=document).select_related("meeting")
     ]
     uses += [

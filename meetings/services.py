@@ -31,6 +31,7 @@ from .models import (
     Decision,
     Invitation,
     Meeting,
+    MeetingDocument,
     Minutes,
     MinutesComment,
     MinutesCorrection,
@@ -210,6 +211,72 @@ def meeting_mark_held(*, actor, meeting: Meeting) -> Meeting:
     Minutes.objects.get_or_create(meeting=meeting)
     audit_log(actor=actor, action="meetings.meeting_mark_held", target=meeting)
     return meeting
+
+
+# --- Documents on the meeting's own page -----------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_document_add(*, actor, meeting: Meeting, title: str, file, members_only: bool) -> MeetingDocument:
+    """Uploads a document to the meeting's page. Marked members only, it is listed and served only to
+    members of the invited organisations and to coordinators (`permissions.may_serve_document`)."""
+    from wagtail.documents import get_document_model
+
+    _require_coordinator(actor)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.state == Meeting.State.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be changed."))
+    document = get_document_model()(title=title.strip() or file.name, file=file, uploaded_by_user=actor)
+    document.full_clean()
+    document.save()
+    order = meeting.meeting_documents.count()
+    link = MeetingDocument(meeting=meeting, document=document, members_only=members_only, sort_order=order)
+    link.full_clean()
+    link.save()
+    audit_log(
+        actor=actor,
+        action="meetings.document_add",
+        target=meeting,
+        document=document.title,
+        members_only=members_only,
+    )
+    return link
+
+
+@transaction.atomic
+def meeting_document_set_members_only(*, actor, link: MeetingDocument, members_only: bool) -> MeetingDocument:
+    """Marks a meeting document members only, or open to all who may see the meeting. Safe to repeat."""
+    _require_coordinator(actor)
+    link = MeetingDocument.objects.select_for_update().select_related("meeting", "document").get(pk=link.pk)
+    if link.members_only != members_only:
+        link.members_only = members_only
+        link.save(update_fields=["members_only", "modified"])
+        audit_log(
+            actor=actor,
+            action="meetings.document_mark",
+            target=link.meeting,
+            document=link.document.title,
+            members_only=members_only,
+        )
+    return link
+
+
+@transaction.atomic
+def meeting_document_remove(*, actor, link: MeetingDocument) -> None:
+    """Takes a document off the meeting's page (the file stays in the document library). A second call
+    for the same row finds nothing and does nothing."""
+    _require_coordinator(actor)
+    link = (
+        MeetingDocument.objects.select_for_update()
+        .select_related("meeting", "document")
+        .filter(pk=link.pk)
+        .first()
+    )
+    if link is None:
+        return
+    meeting, title = link.meeting, link.document.title
+    link.delete()
+    audit_log(actor=actor, action="meetings.document_remove", target=meeting, document=title)
 
 
 # --- RSVP and attendance --------------------------------------------------------------------------

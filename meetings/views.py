@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -24,17 +23,8 @@ from . import calendar, permissions, selectors, services
 from .forms import (
     ActionItemActivityForm,
     ActionItemFilterForm,
-    ActionItemForm,
     ActionItemUpdateForm,
-    AgendaItemFormSet,
-    AttendanceForm,
-    CancelForm,
-    CorrectionForm,
-    MeetingForm,
     MinutesCommentForm,
-    MinutesForm,
-    PublishForm,
-    ReviewForm,
     RSVPForm,
 )
 from .models import ActionItem, CalendarToken, Meeting, Minutes
@@ -143,7 +133,9 @@ def _detail_context(request, meeting: Meeting, *, rsvp_forms=None) -> dict:
         "meeting": meeting,
         "agenda": agenda,
         "members_only": members_only,
-        "documents": [d.document for d in meeting.meeting_documents.all()],
+        "documents": [
+            d.document for d in meeting.meeting_documents.all() if members_only or not d.members_only
+        ],
         "rsvp": rsvp,
         "rsvp_open": meeting.rsvp_open(),
         "minutes": minutes if show_minutes else None,
@@ -429,264 +421,26 @@ def action_item_update(request, pk: int):
     )
 
 
-# --- Coordinators ---------------------------------------------------------------------------------
+# --- Coordinators: the old /moten/samordning/ pages, now in the workspace --------------------------------
+# The coordinators' meeting pages moved into the workspace in the Wagtail admin (meetings/workspace.py).
+# The old addresses stay as thin redirects, so bookmarks and links in sent e-mails keep working; a POST
+# to one does nothing and lands on the workspace page.
 
 
-def _agenda_from_formset(formset):
-    keep, deleted = [], []
-    for form in formset.forms:
-        if not form.has_changed() and not form.instance.pk:
-            continue
-        if formset.can_delete and formset._should_delete_form(form):
-            if form.instance.pk:
-                deleted.append(form.instance)
-            continue
-        keep.append(form.instance)
-    return keep, deleted
+def _to_workspace(name: str, *, with_pk: bool = True, anchor: str = ""):
+    @coordinator_required
+    def view(request, pk: int | None = None, action: str = ""):
+        url = reverse(name, args=[pk]) if with_pk else reverse(name)
+        return redirect(url + anchor)
+
+    view.__name__ = f"to_{name}"
+    return view
 
 
-@coordinator_required
-@GET_POST
-@idempotent
-def meeting_edit(request, pk: int | None = None):
-    meeting = get_object_or_404(Meeting, pk=pk) if pk else Meeting()
-    if meeting.pk and meeting.is_cancelled:
-        messages.error(request, _("A cancelled meeting cannot be changed."))
-        return redirect("meetings:manage", pk=meeting.pk)
-    form = MeetingForm(request.POST or None, instance=meeting)
-    formset = AgendaItemFormSet(request.POST or None, instance=meeting, prefix="agenda")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        items, deleted = _agenda_from_formset(formset)
-        organisations = form.cleaned_data["invited_organisations"]
-        try:
-            with transaction.atomic():
-                if meeting.pk:
-                    services.meeting_update(
-                        actor=request.user,
-                        meeting=form.instance,
-                        organisations=organisations,
-                        agenda_items=items,
-                        deleted_agenda_items=deleted,
-                    )
-                else:
-                    services.meeting_schedule(
-                        actor=request.user,
-                        meeting=form.instance,
-                        organisations=organisations,
-                        agenda_items=items,
-                    )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
-            if not meeting.pk:
-                form.instance.pk = None
-        else:
-            messages.success(request, _("The meeting has been saved."))
-            return redirect("meetings:manage", pk=form.instance.pk)
-    return TemplateResponse(
-        request,
-        "meetings/meeting_form.html",
-        {"form": form, "formset": formset, "meeting": meeting if meeting.pk else None},
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@coordinator_required
-def meeting_manage(request, pk: int):
-    meeting = get_object_or_404(selectors_meeting_queryset(), pk=pk)
-    minutes = permissions.minutes_of(meeting)
-    return TemplateResponse(
-        request,
-        "meetings/meeting_manage.html",
-        {
-            "meeting": meeting,
-            "minutes": minutes,
-            "invitations": list(meeting.invitations.all()),
-            "attendances": list(meeting.attendances.select_related("organisation", "user")),
-            "cancel_form": CancelForm(),
-        },
-    )
-
-
-def selectors_meeting_queryset():
-    return Meeting.objects.select_related("minutes").prefetch_related(
-        "invitations__organisation", "invitations__attendees", "invitations__answered_by"
-    )
-
-
-@coordinator_required
-@require_POST
-def meeting_state(request, pk: int, action: str):
-    meeting = get_object_or_404(Meeting, pk=pk)
-    try:
-        if action == "held":
-            services.meeting_mark_held(actor=request.user, meeting=meeting)
-            messages.success(request, _("The meeting is marked as held. You can now write the minutes."))
-        elif action == "cancel":
-            form = CancelForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.meeting_cancel(actor=request.user, meeting=meeting, reason=reason)
-            messages.success(request, _("The meeting is cancelled and the invited have been told."))
-        else:
-            raise Http404
-    except ValidationError as exc:
-        _errors(request, exc)
-    return redirect("meetings:manage", pk=meeting.pk)
-
-
-@coordinator_required
-@GET_POST
-def attendance(request, pk: int):
-    meeting = get_object_or_404(Meeting, pk=pk)
-    recorded = list(meeting.attendances.all())
-    initial = {
-        "organisations": [a.organisation_id for a in recorded if a.organisation_id and not a.user_id],
-        "people": [a.user_id for a in recorded if a.user_id],
-        "names": "\n".join(a.name for a in recorded if a.name),
-    }
-    if not recorded:
-        initial["organisations"] = list(
-            meeting.invitations.filter(answer="attending").values_list("organisation_id", flat=True)
-        )
-        initial["people"] = list(
-            meeting.invitations.filter(answer="attending")
-            .values_list("attendees", flat=True)
-            .exclude(attendees=None)
-        )
-    form = AttendanceForm(request.POST or None, meeting=meeting, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.attendance_record(
-                actor=request.user,
-                meeting=meeting,
-                organisations=form.cleaned_data["organisations"],
-                people=form.cleaned_data["people"],
-                names=form.cleaned_data["names"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The attendance has been recorded."))
-            return redirect("meetings:manage", pk=meeting.pk)
-    return TemplateResponse(
-        request,
-        "meetings/attendance_form.html",
-        {"meeting": meeting, "form": form},
-        status=400 if form.errors else 200,
-    )
-
-
-@coordinator_required
-@GET_POST
-@idempotent
-def minutes_edit(request, pk: int):
-    meeting = get_object_or_404(selectors_meeting_queryset(), pk=pk)
-    minutes = permissions.minutes_of(meeting)
-    if minutes is None:
-        try:
-            minutes = services.minutes_start(actor=request.user, meeting=meeting)
-        except ValidationError as exc:
-            _errors(request, exc)
-            return redirect("meetings:manage", pk=meeting.pk)
-    agenda = selectors.agenda_with_minutes(meeting, minutes, members_only=True, viewer=request.user)
-    form = MinutesForm(
-        request.POST if request.method == "POST" and "save_minutes" in request.POST else None,
-        minutes=minutes,
-        agenda=agenda,
-    )
-    action_form = ActionItemForm(
-        request.POST if request.method == "POST" and "add_action_item" in request.POST else None,
-        meeting=meeting,
-        prefix="action",
-    )
-    if request.method == "POST" and minutes.is_locked:
-        messages.error(request, _("Approved minutes cannot be changed. Add a correction instead."))
-        return redirect("meetings:minutes_edit", pk=meeting.pk)
-    if request.method == "POST":
-        try:
-            if "save_minutes" in request.POST and form.is_valid():
-                services.minutes_update(
-                    actor=request.user,
-                    minutes=minutes,
-                    introduction=form.cleaned_data["introduction"],
-                    notes=form.notes(),
-                    decisions=form.decisions(),
-                )
-                messages.success(request, _("The minutes have been saved."))
-                return redirect("meetings:minutes_edit", pk=meeting.pk)
-            if "add_action_item" in request.POST and action_form.is_valid():
-                services.action_item_create(actor=request.user, minutes=minutes, **action_form.cleaned_data)
-                messages.success(request, _("The action item has been added."))
-                return redirect(reverse("meetings:minutes_edit", kwargs={"pk": meeting.pk}) + "#action-items")
-        except ValidationError as exc:
-            _errors(request, exc)
-            return redirect("meetings:minutes_edit", pk=meeting.pk)
-    content = selectors.minutes_content(minutes)
-    return TemplateResponse(
-        request,
-        "meetings/minutes_form.html",
-        {
-            "meeting": meeting,
-            "minutes": minutes,
-            "form": form,
-            "action_form": action_form,
-            "action_items": content["action_items"],
-            "corrections": content["corrections"],
-            "comments": list(minutes.comments.select_related("author", "organisation", "agenda_item")),
-            "review_form": ReviewForm(),
-            "publish_form": PublishForm(),
-            "correction_form": CorrectionForm(),
-        },
-        status=400 if form.errors or action_form.errors else 200,
-    )
-
-
-@coordinator_required
-@require_POST
-@idempotent
-def minutes_action(request, pk: int, action: str):
-    meeting = get_object_or_404(Meeting, pk=pk)
-    minutes = get_object_or_404(Minutes, meeting=meeting)
-    try:
-        if action == "review":
-            form = ReviewForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Give between 1 and 60 days for the review."))
-            services.minutes_send_for_review(
-                actor=request.user, minutes=minutes, days=form.cleaned_data["days"]
-            )
-            messages.success(request, _("The minutes are out for review and the attendees have been told."))
-        elif action == "approve":
-            services.minutes_approve(actor=request.user, minutes=minutes)
-            messages.success(request, _("The minutes are approved and can no longer be changed."))
-        elif action == "publish":
-            form = PublishForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Choose who may read the minutes."))
-            services.minutes_publish(
-                actor=request.user, minutes=minutes, audience=form.cleaned_data["audience"]
-            )
-            messages.success(request, _("The minutes are published."))
-        elif action == "correction":
-            form = CorrectionForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Write the correction."))
-            services.minutes_add_correction(
-                actor=request.user, minutes=minutes, text=form.cleaned_data["text"]
-            )
-            messages.success(request, _("The correction has been added to the minutes."))
-        elif action == "delete-action-item":
-            item_pk = request.POST.get("item", "")
-            if not item_pk.isdigit():
-                raise Http404
-            item = get_object_or_404(ActionItem, pk=int(item_pk), minutes=minutes)
-            services.action_item_delete(actor=request.user, item=item)
-            messages.success(request, _("The action item has been removed."))
-        else:
-            raise Http404
-    except ValidationError as exc:
-        _errors(request, exc)
-    return redirect("meetings:minutes_edit", pk=meeting.pk)
+meeting_create = _to_workspace("meetings_admin:add", with_pk=False)
+meeting_manage = _to_workspace("workspace_meeting")
+meeting_edit = _to_workspace("meetings_admin:edit")
+attendance = _to_workspace("workspace_meeting_attendance")
+minutes_edit = _to_workspace("workspace_meeting_minutes")
+minutes_action = _to_workspace("workspace_meeting_minutes")
+meeting_state = _to_workspace("workspace_meeting")

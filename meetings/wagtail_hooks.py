@@ -78,7 +78,11 @@ class MeetingViewSet(ModelViewSet):
                 FieldPanel("documents"),
             ],
         ),
-        InlinePanel("meeting_documents", label=_("Documents"), panels=[FieldPanel("document")]),
+        InlinePanel(
+            "meeting_documents",
+            label=_("Documents"),
+            panels=[FieldPanel("document"), FieldPanel("members_only")],
+        ),
     ]
 
 
@@ -120,6 +124,10 @@ def register_workspace_urls():
         urls.append(
             path(f"workspace/meetings/<int:pk>/{slug}/", view.as_view(), name=f"workspace_meeting_{slug}")
         )
+    for route, view, name in workspace.PAGE_VIEWS:
+        urls.append(
+            path(f"workspace/meetings/<int:pk>/{route}", view.as_view(), name=f"workspace_meeting_{name}")
+        )
     return urls
 
 
@@ -148,6 +156,11 @@ def meetings_audit_sentences():
             "meetings.meeting_cancel": _("%(actor)s cancelled the meeting “%(object)s”"),
             "meetings.meeting_mark_held": _("%(actor)s marked the meeting “%(object)s” as held"),
             "meetings.attendance_record": _("%(actor)s recorded the attendance at “%(object)s”"),
+            "meetings.document_add": _("%(actor)s added a document to the meeting “%(object)s”"),
+            "meetings.document_mark": _(
+                "%(actor)s changed who may read a document of the meeting “%(object)s”"
+            ),
+            "meetings.document_remove": _("%(actor)s took a document off the meeting “%(object)s”"),
             "meetings.minutes_start": _("%(actor)s started the minutes of %(object)s"),
             "meetings.minutes_update": _("%(actor)s edited the minutes of %(object)s"),
             "meetings.minutes_send_for_review": _("%(actor)s sent the minutes of %(object)s for review"),

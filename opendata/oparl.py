@@ -583,7 +583,9 @@ def meeting(ctx: Context, m) -> dict:
     }
     if not ctx.omit_internal:
         obj["agendaItem"] = [agenda_item(ctx, item, embedded=True) for item in items]
-        obj["auxiliaryFile"] = [document_file(ctx, link.document) for link in m.meeting_documents.all()]
+        obj["auxiliaryFile"] = [
+            document_file(ctx, link.document) for link in m.meeting_documents.all() if not link.members_only
+        ]
     return _clean(_stamp(obj, m.created, max(stamps)))
 
 

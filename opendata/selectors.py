@@ -105,9 +105,9 @@ def public_documents():
     Document = get_document_model()
     uses = (
         Q(
-            pk__in=MeetingDocument.objects.filter(meeting__in=public_meetings().values("pk")).values(
-                "document"
-            )
+            pk__in=MeetingDocument.objects.filter(
+                meeting__in=public_meetings().values("pk"), members_only=False
+            ).values("document")
         )
         | Q(
             pk__in=AgendaItem.documents.through.objects.filter(

@@ -123,7 +123,7 @@ def test_coordinator_adds_an_item_to_an_activity_and_its_page_lists_it(
 ):
     services.meeting_mark_held(actor=coord, meeting=meeting)
     client.force_login(coord)
-    url = reverse("meetings:minutes_edit", kwargs={"pk": meeting.pk})
+    url = reverse("workspace_meeting_minutes", kwargs={"pk": meeting.pk})
     page = client.get(url).content.decode()
     assert f'value="{activity.pk}"' in page and f'value="{draft_activity.pk}"' not in page
 

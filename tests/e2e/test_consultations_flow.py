@@ -236,9 +236,7 @@ def test_consultation_from_draft_to_outcome(seeded, live_server, page, mailoutbo
         "/samraden/referensrad-for-unga/inkomna-svar/",
         "/samraden/referensrad-for-unga/utfall/",
         "/samraden/referensrad-for-unga/deltagande/",
-        "/samraden/samordning/",
-        "/samraden/samordning/moderering/",
-    ]
+    ]  # the overview and moderation moved into the workspace: tests/e2e/test_workspace_flow.py
     for language in ("sv", "en"):
         prefix = "" if language == "sv" else "/en"
         for path in coordinator_pages:

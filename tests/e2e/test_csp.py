@@ -184,13 +184,9 @@ def test_site_admin_pages_userbar_export_progress_and_preview(seeded, live_serve
     watch.visit(live_server.url + reverse("consultations:participation", args=[consultation.slug]))
     assert page.locator(".bar-chart svg rect").count() >= 2
 
-    # The export status page asks the server until the export is ready, then shows the download link.
-    export = Export.objects.create(consultation=consultation, kind=Export.Kind.XLSX, progress=10)
-    watch.visit(live_server.url + reverse("consultations:export_status", args=[export.pk]))
-    download = page.get_by_role("link", name="Ladda ner filen")
-    assert download.count() == 0
-    Export.objects.filter(pk=export.pk).update(status=Export.Status.DONE, progress=100)
-    download.wait_for(timeout=15_000)
+    # Exports are listed on the consultation's workspace page (the old status page redirects there).
+    Export.objects.create(consultation=consultation, kind=Export.Kind.XLSX, progress=10)
+    watch.visit(live_server.url + reverse("workspace_consultation", args=[consultation.pk]))
     page.wait_for_load_state("networkidle")
 
     # The admin has its own, looser policy; its preview panel frames the page from the same origin.

@@ -275,13 +275,13 @@ def test_coordinator_and_admin_views_keep_payloads_inert(world, live_server, pag
     page.locator("input[name=code]").fill(totp_code(secret))
     page.locator("input[name=code]").press("Enter")
     page.wait_for_load_state()
-    manage = url + reverse("meetings:manage", kwargs={"pk": meeting.pk})
+    manage = url + reverse("workspace_meeting", kwargs={"pk": meeting.pk})
     _visit(page, manage, fired, "meeting manage (coordinator)")
     assert PAYLOADS[0] in page.locator("main").inner_text()  # the needs are shown, as text
     for path, label in (
         (reverse("organisations:coordinator_list"), "organisations (coordinator)"),
         (reverse("organisations:application", kwargs={"slug": org.slug}), "application (coordinator)"),
-        (reverse("consultations:moderation"), "moderation (coordinator)"),
+        (reverse("workspace_consultations"), "consultations in the workspace (coordinator)"),
         (reverse("coordinator_hub"), "coordinator hub"),
     ):
         _visit(page, url + path, fired, label)

@@ -2,8 +2,9 @@
 from the workspace, previews and publishes it, sees two organisations that have not answered, reminds them
 (the e-mails arrive once), hides a comment, closes the consultation early with a reason, writes and
 publishes the outcome and asks for an export, without leaving the workspace; then runs a meeting from held
-to published minutes. axe checks every workspace page at 1280 and 375 px; screenshots go to
-/tmp/shots/workspace18/."""
+to published minutes (attendance, a decision, an action item, a members-only document). axe checks every
+workspace page at 1280 and 375 px in Swedish and, in a second coordinator's browser context, in English;
+screenshots go to /tmp/shots/workspace18/."""
 
 import os
 import re
@@ -13,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from consultations.models import Consultation, Export
-from meetings.models import Minutes
+from meetings.models import MeetingDocument, Minutes
 from tests.e2e.helpers import assert_no_axe_violations
 from tests.e2e.test_consultations_flow import PASSWORD, log_in_coordinator
 from tests.factories import (
@@ -32,27 +33,76 @@ RUNNING = "() => document.getAnimations().some(a => a.playState === 'running')"
 SHOTS = os.environ.get("WORKSPACE_SHOTS", "/tmp/shots/workspace18")
 
 
-def check(page, label: str):
-    """axe at 1280 and 375 px wide, and a full-page screenshot of each."""
-    os.makedirs(SHOTS, exist_ok=True)
-    page.wait_for_load_state()
-    expect(page.locator("main")).to_be_visible()
+ENGLISH = {}  # "page": the English coordinator's page, in its own browser context (set by the test)
+
+
+def _axe_at_both_widths(page, label: str, shots: bool):
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
         # Wagtail's messages fade in: let every animation finish before measuring contrast.
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and page.evaluate(RUNNING):
             page.wait_for_timeout(50)
-        page.screenshot(path=f"{SHOTS}/{label}-{width}.png", full_page=True)
+        if shots:
+            page.screenshot(path=f"{SHOTS}/{label}-{width}.png", full_page=True)
         assert_no_axe_violations(page, f"{label} at {width} px")
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def check(page, label: str):
+    """axe at 1280 and 375 px wide, and a full-page screenshot of each; then the same address (a GET, so
+    nothing happens twice) in English, in the English coordinator's own browser context."""
+    os.makedirs(SHOTS, exist_ok=True)
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_be_visible()
+    _axe_at_both_widths(page, label, shots=True)
+    english = ENGLISH.get("page")
+    if english is not None:
+        english.goto(page.url)
+        expect(english.locator("html")).to_have_attribute("lang", "en")
+        expect(english.locator("main")).to_be_visible()
+        _axe_at_both_widths(english, f"{label} (en)", shots=label in EN_SHOTS)
+
+
+EN_SHOTS = {"meeting-minutes", "meeting-documents", "meeting-attendance"}
+
+
+def english_coordinator(browser, live_server):
+    """A second coordinator whose admin language is English, logged in (with two-factor) in a browser
+    context of its own, so that every workspace page is checked in both languages without changing the
+    first coordinator's settings between pages."""
+    from django.core.cache import cache
+    from wagtail.users.models import UserProfile
+
+    from tests.e2e.helpers import login
+    from tests.e2e.test_consultations_flow import totp_code
+    from tests.factories import add_totp
+
+    user = coordinator("coordinator-en@example.org", totp=False, display_name="Edith English")
+    user.preferred_language = "en"
+    user.save(update_fields=["preferred_language"])
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    secret = add_totp(user)
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/Stockholm", reduced_motion="reduce")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    cache.clear()
+    login(page, live_server, user.email, PASSWORD)
+    page.locator("input[name=code]").fill(totp_code(secret))
+    page.locator("input[name=code]").press("Enter")
+    page.wait_for_load_state()
+    return page
 
 
 def in_workspace(page):
     assert "/admin/" in page.url, page.url
 
 
-def test_consultation_and_meeting_from_the_workspace(live_server, page, mailoutbox, settings, tmp_path):
+def test_consultation_and_meeting_from_the_workspace(
+    live_server, page, browser, mailoutbox, settings, tmp_path
+):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     url = live_server.url
     site_home()
@@ -68,6 +118,7 @@ def test_consultation_and_meeting_from_the_workspace(live_server, page, mailoutb
     MembershipFactory(organisation=beta, user=UserFactory(email="bea@example.org", display_name="Bea Beta"))
     assert PASSWORD
 
+    ENGLISH["page"] = english_coordinator(browser, live_server)
     log_in_coordinator(page, live_server, secret)
     page.goto(f"{url}/admin/workspace/")
     check(page, "workspace-home")
@@ -166,6 +217,42 @@ def test_consultation_and_meeting_from_the_workspace(live_server, page, mailoutb
     check(page, "meeting-held-confirm")
     page.get_by_role("button", name="Markera som genomfört").click()
     page.wait_for_load_state()
+    # Attendance, minutes with a decision, an action item and a members-only document, all from here.
+    page.get_by_role("link", name="Registrera närvaro").click()
+    in_workspace(page)
+    check(page, "meeting-attendance")
+    page.get_by_label("Föreningen Alfa", exact=True).check()
+    page.get_by_role("button", name="Spara närvaron").click()
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text("Närvaron är registrerad.")
+    page.get_by_role("link", name="Skriv protokoll, beslut och åtgärder").click()
+    in_workspace(page)
+    check(page, "meeting-minutes")
+    page.locator("fieldset.workspace-agenda").first.get_by_label("Beslut").fill("Gruppen godkänner planen.")
+    page.get_by_role("button", name="Spara protokollet").click()
+    page.wait_for_load_state()
+    page.locator("#id_action-description").fill("Ring skolan om lokalen")
+    page.locator("#id_action-responsible_organisation").select_option(label="Föreningen Alfa")
+    page.get_by_role("button", name="Lägg till åtgärden").click()
+    page.wait_for_load_state()
+    expect(page.locator("#action-items")).to_contain_text("Ring skolan om lokalen")
+    page.get_by_role("link", name="Tillbaka till mötet").click()
+    page.get_by_role("link", name="Ladda upp dokument").click()
+    in_workspace(page)
+    page.get_by_label("Titel", exact=True).fill("Internt underlag")
+    page.locator("#id_file").set_input_files(
+        files=[{"name": "underlag.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
+    )
+    expect(page.get_by_label("Bara för medlemmar", exact=True)).to_be_checked()
+    page.get_by_role("button", name="Ladda upp", exact=True).click()
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text("bara för medlemmar. Ingen får veta något.")
+    check(page, "meeting-documents")
+    link = MeetingDocument.objects.get(meeting=meeting)
+    assert link.members_only and link.document.title == "Internt underlag"
+    page.get_by_role("link", name="Tillbaka till mötet").click()
+    page.wait_for_load_state()
+    check(page, "meeting-held")
     page.get_by_role("link", name="Skicka protokollet på granskning").click()
     page.get_by_role("button", name="Skicka på granskning").click()
     page.wait_for_load_state()
@@ -178,7 +265,19 @@ def test_consultation_and_meeting_from_the_workspace(live_server, page, mailoutb
     page.wait_for_load_state()
     expect(page.locator('[aria-current="step"]')).to_contain_text("Protokoll publicerat")
     check(page, "meeting-published")
-    assert Minutes.objects.get(meeting=meeting).state == "published"
+    minutes = Minutes.objects.get(meeting=meeting)
+    assert minutes.state == "published" and minutes.decisions.get().text == "Gruppen godkänner planen."
+    assert minutes.action_items.get().responsible_organisation == alfa
+    assert meeting.attendances.get().organisation == alfa
+
+    # The lists and the history, in both languages.
+    for path, label in (
+        ("/admin/workspace/consultations/", "consultations"),
+        ("/admin/workspace/applications/", "applications"),
+        ("/admin/workspace/history/", "history"),
+    ):
+        page.goto(url + path)
+        check(page, label)
 
     # 8. Archive packages of both, from the workspace's archive page.
     from opendata.models import ArchivePackage
@@ -197,3 +296,4 @@ def test_consultation_and_meeting_from_the_workspace(live_server, page, mailoutb
     with page.expect_download() as download:
         page.get_by_role("link", name="Ladda ner paketet").click()
     assert download.value.suggested_filename == package.filename()
+    ENGLISH.pop("page").context.close()

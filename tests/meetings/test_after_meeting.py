@@ -24,9 +24,10 @@ def _swedish():
 def test_held_once_on_the_coordinators_meeting_page(client, coord, meeting):
     services.meeting_mark_held(actor=coord, meeting=meeting)
     client.force_login(coord)
-    body = client.get(reverse("meetings:manage", kwargs={"pk": meeting.pk})).content.decode()
-    state_line = re.search(r"</h1>\s*<p>(.*?)</p>", body, re.S).group(1)
-    assert state_line.count("Genomfört") == 1, state_line
+    body = client.get(reverse("workspace_meeting", kwargs={"pk": meeting.pk})).content.decode()
+    stepper = re.search(r'<ol class="stepper".*?</ol>', body, re.S).group(0)
+    assert stepper.count("Genomfört") == 1, stepper
+    assert re.search(r'aria-current="step">\s*Genomfört', stepper), stepper
 
 
 def test_published_minutes_show_the_attendance_list(client, coord, meeting, org, member):

@@ -65,8 +65,14 @@ BUDGETS = {
     "inbox:member": 18,
     "preferences:member": 15,  # + whether the reader administers an organisation
     "coordinator_hub:coordinator": 13,
-    "consultations_coordinator:coordinator": 18,
-    "moderation:coordinator": 16,
+    # The coordinators' workspace (Wagtail admin): issue 18.
+    "workspace_consultations:coordinator": 12,
+    "workspace_consultation:coordinator": 18,
+    "workspace_meeting_minutes:coordinator": 24,
+    "workspace_meeting_documents:coordinator": 15,
+    "workspace_applications:coordinator": 13,
+    "workspace_archive:coordinator": 14,
+    "workspace_audit:coordinator": 15,
     "organisation_queue:coordinator": 16,
     "organisation_list:coordinator": 16,
 }
@@ -434,12 +440,13 @@ def test_moderation_queue(as_role, org, member):
                 )
 
     report(0, 2)
+    # The moderation queue is the consultation's workspace page: reported comments first, with the reasons.
     assert_flat(
-        "moderation:coordinator",
+        "workspace_consultation:coordinator",
         as_role("coordinator"),
-        reverse("consultations:moderation"),
+        reverse("workspace_consultation", args=[consultation.pk]),
         lambda: report(2, 22),
-        expect=lambda c: c.count("Anmälan ") >= 20,
+        expect=lambda c: c.count("Anmälan ") >= 20 * len(reporters),
     )
 
 
@@ -454,11 +461,147 @@ def test_consultations_coordinator_overview(as_role, org, member):
             OrganisationFactory()
 
     assert_flat(
-        "consultations_coordinator:coordinator",
+        "workspace_consultations:coordinator",
         as_role("coordinator"),
-        reverse("consultations:coordinator"),
+        reverse("workspace_consultations"),
         grow,
-        expect=lambda c: c.count("samraden/utkast-") >= 16,
+        expect=lambda c: c.count('href="/admin/workspace/consultations/') >= 16,
+    )
+
+
+# --- the coordinators' workspace (issue 18) --------------------------------------------------------
+
+
+def _held_meeting(coord, org):
+    from meetings import services as meeting_services
+    from tests.meetings.helpers import schedule
+
+    meeting = schedule(coord, orgs=[org], invite_all=False, items=[f"Punkt {n}" for n in range(3)])
+    meeting_services.meeting_mark_held(actor=coord, meeting=meeting)
+    return meeting
+
+
+def test_workspace_minutes_page(as_role, coord, org, member):
+    from meetings import services as meeting_services
+    from meetings.models import AgendaItem, Minutes
+
+    meeting = _held_meeting(coord, org)
+    minutes = Minutes.objects.get(meeting=meeting)
+    # Some text and one action item from the start: a prefetch over no rows sends no query, and empty
+    # minutes are asked whether they have decisions; neither is growth.
+    meeting_services.minutes_update(
+        actor=coord, minutes=minutes, introduction="Mötet öppnades.", notes={}, decisions={}
+    )
+    meeting_services.action_item_create(
+        actor=coord, minutes=minutes, description="Åtgärd först", responsible_organisation=org
+    )
+
+    def grow():
+        for n in range(3, 15):
+            AgendaItem.objects.create(meeting=meeting, title=f"Punkt {n}", sort_order=n)
+        items = list(meeting.agenda_items.all())
+        meeting_services.minutes_update(
+            actor=coord,
+            minutes=minutes,
+            introduction="Inledning",
+            notes={i.pk: f"Anteckning {i.title}" for i in items},
+            decisions={i.pk: (f"Beslut {i.title}", "adopted") for i in items},
+        )
+        for n in range(10):
+            meeting_services.action_item_create(
+                actor=coord, minutes=minutes, description=f"Åtgärd {n}", responsible_organisation=org
+            )
+
+    assert_flat(
+        "workspace_meeting_minutes:coordinator",
+        as_role("coordinator"),
+        reverse("workspace_meeting_minutes", args=[meeting.pk]),
+        grow,
+        expect=lambda c: c.count("Åtgärd ") >= 10 and c.count("Beslut Punkt") >= 15,
+    )
+
+
+def test_workspace_meeting_documents_page(as_role, coord, org, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings import services as meeting_services
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    meeting = _held_meeting(coord, org)
+
+    def add(n):
+        meeting_services.meeting_document_add(
+            actor=coord,
+            meeting=meeting,
+            title=f"Underlag {n}",
+            file=SimpleUploadedFile(f"u{n}.pdf", b"%PDF-1.4", "application/pdf"),
+            members_only=n % 2 == 0,
+        )
+
+    add(0)
+    assert_flat(
+        "workspace_meeting_documents:coordinator",
+        as_role("coordinator"),
+        reverse("workspace_meeting_documents", args=[meeting.pk]),
+        lambda: [add(n) for n in range(1, 15)],
+        expect=lambda c: c.count("Underlag ") >= 15,
+    )
+
+
+def test_workspace_applications_queue(as_role):
+    def grow():
+        for n in range(15):
+            OrganisationFactory(name=f"Sökande förening {n}", status="pending")
+            OrganisationFactory(name=f"Beslutad förening {n}", status="approved")
+
+    OrganisationFactory(name="Sökande förening X", status="pending")
+    assert_flat(
+        "workspace_applications:coordinator",
+        as_role("coordinator"),
+        reverse("workspace_applications"),
+        grow,
+        expect=lambda c: c.count("Sökande förening") >= 16,
+    )
+
+
+def test_workspace_archive_page(as_role, coord, org, member):
+    from consultations.models import Consultation
+
+    def conclude(consultation):
+        Consultation.objects.filter(pk=consultation.pk).update(concluded_at=timezone.now())
+
+    conclude(_consultation_with_comments(org, member, sections=1, comments=1))
+
+    def grow():
+        for _ in range(15):
+            conclude(_consultation_with_comments(org, member, sections=1, comments=1))
+
+    assert_flat(
+        "workspace_archive:coordinator",
+        as_role("coordinator"),
+        reverse("workspace_archive"),
+        grow,
+        expect=lambda c: c.count('name="target" value="consultation:') >= 16,
+    )
+
+
+def test_workspace_audit_trail(as_role, coord, org):
+    from meetings import services as meeting_services
+    from tests.meetings.helpers import schedule
+
+    def grow():
+        for n in range(8):
+            meeting = schedule(coord, orgs=[org], invite_all=False, title=f"Möte {n}")
+            meeting_services.meeting_mark_held(actor=coord, meeting=meeting)
+            meeting_services.attendance_record(actor=coord, meeting=meeting, organisations=[org])
+
+    schedule(coord, orgs=[org], invite_all=False, title="Första mötet")
+    assert_flat(
+        "workspace_audit:coordinator",
+        as_role("coordinator"),
+        reverse("workspace_audit"),
+        grow,
+        expect=lambda c: c.count("Cecilia Samordnare") >= 24,
     )
 
 

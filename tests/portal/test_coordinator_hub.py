@@ -27,6 +27,11 @@ def test_coordinator_without_two_factor_must_set_it_up(client):
 def test_coordinator_sees_every_coordinator_screen(client):
     client.force_login(coordinator())
     html = client.get("/samordning/").content.decode()
-    for path in ("/organisationer/samordning/", "/samraden/samordning/", "/moten/samordning/nytt/"):
+    # Consultations and meetings are run from the workspace in the admin.
+    for path in (
+        "/organisationer/samordning/",
+        "/admin/workspace/consultations/",
+        "/admin/meetings_admin/new/",
+    ):
         assert f'href="{path}' in html
     assert "Samordning" in html

@@ -202,7 +202,7 @@ def test_action_item_and_minutes_review_comment_store_once():
     minutes = Minutes.objects.create(meeting=meeting, introduction="Mötet öppnades.")
     client = Client()
     client.force_login(coord)
-    url = reverse("meetings:minutes_edit", kwargs={"pk": meeting.pk})
+    url = reverse("workspace_meeting_minutes", kwargs={"pk": meeting.pk})
     page = client.get(url).content.decode()
     keys = KEY_RE.findall(page)
     assert len(keys) >= 2  # the minutes form and the action item form

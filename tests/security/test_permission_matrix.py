@@ -164,7 +164,7 @@ MATRIX: dict[str, tuple] = {
     "consultations:comment_hide": COORD,
     "consultations:comment_restore": (LOGIN, 403, 403, 403, 403, 405),
     "consultations:reports_dismiss": (LOGIN, 403, 403, 403, 403, 405),
-    "consultations:moderation": COORD,
+    "consultations:moderation": (LOGIN, 403, 403, 403, 403, R),  # now a redirect to the workspace
     # Org B's admin gets org B's own response page, never org A's draft (see the object-level tests).
     "consultations:response": (LOGIN, 403, 200, 200, 200, 403),
     "consultations:response_submit": (LOGIN, 403, 403, 200, 200, 403),
@@ -172,14 +172,16 @@ MATRIX: dict[str, tuple] = {
     "consultations:receipt": (LOGIN, 403, 403, 403, 200, 200),  # org B's receipt
     "consultations:version_file": (LOGIN, 403, 403, 403, 200, 200),  # a file org B submitted
     "consultations:responses": (403, 403, 403, 403, 403, 200),  # open: only the city reads them
-    "consultations:coordinator": COORD,
+    "consultations:coordinator": (LOGIN, 403, 403, 403, 403, R),  # now a redirect to the workspace
     "consultations:participation": COORD,
     "consultations:outcome": (LOGIN, 403, 403, 403, 403, R),  # still open: back to the overview
     "consultations:publish": (LOGIN, 403, 403, 403, 403, 405),
     "consultations:export": (LOGIN, 403, 403, 403, 403, 405),
-    "consultations:export_status": COORD,
+    "consultations:export_status": (LOGIN, 403, 403, 403, 403, R),  # now a redirect to the workspace
     "consultations:compilation": COORD,  # the HTML version of the PDF compilation
-    "consultations:export_download": (LOGIN, 403, 403, 403, 403, 404),  # not ready yet
+    # Kept for the links in sent e-mails: a redirect to the workspace download (which answers 404 while
+    # the export is not ready).
+    "consultations:export_download": (LOGIN, 403, 403, 403, 403, R),
     # --- meetings (members-only meeting of org A; held public meeting with public minutes) ---
     "meetings:list": PUBLIC,
     "meetings:past": PUBLIC,
@@ -194,13 +196,14 @@ MATRIX: dict[str, tuple] = {
     "meetings:minutes_pdf": PUBLIC,
     "meetings:minutes_review": (LOGIN, 404, 404, 404, 404, 404),  # not out for review
     "meetings:action_item_update": (LOGIN, 404, 404, 200, 404, 200),  # org A is responsible
-    "meetings:create": COORD,
-    "meetings:manage": COORD,
-    "meetings:edit": COORD,
-    "meetings:attendance": COORD,
-    "meetings:minutes_edit": COORD,
-    "meetings:minutes_action": (LOGIN, 403, 403, 403, 403, 405),
-    "meetings:state": (LOGIN, 403, 403, 403, 403, 405),
+    # The old /moten/samordning/ pages redirect coordinators to the workspace (meetings/workspace.py).
+    "meetings:create": (LOGIN, 403, 403, 403, 403, R),
+    "meetings:manage": (LOGIN, 403, 403, 403, 403, R),
+    "meetings:edit": (LOGIN, 403, 403, 403, 403, R),
+    "meetings:attendance": (LOGIN, 403, 403, 403, 403, R),
+    "meetings:minutes_edit": (LOGIN, 403, 403, 403, 403, R),
+    "meetings:minutes_action": (LOGIN, 403, 403, 403, 403, R),
+    "meetings:state": (LOGIN, 403, 403, 403, 403, R),
     # --- open data: what a visitor may see, to everyone; the members-only meeting is not there at all ---
     "oparl:system": PUBLIC,
     "oparl:list": PUBLIC,
