@@ -31,9 +31,7 @@ def test_the_activity_page_lists_the_action_item_and_links_the_minutes(client, s
     activity = ActivityPage.objects.get(slug="digitala-plattformar", locale__language_code="sv")
     html = client.get(activity.url).content.decode()
     assert "Fråga tre skolor hur de hanterar rasistiska kommentarer i klassens chattar" in html
-    assert (
-        f'<a href="{meeting.minutes.get_absolute_url()}">Protokoll: {PLAN_TITLE}</a>' in html
-    )
+    assert f'<a href="{meeting.minutes.get_absolute_url()}">Protokoll: {PLAN_TITLE}</a>' in html
 
     english = ActivityPage.objects.get(slug="digitala-plattformar", locale__language_code="en")
     with translation.override("en"):

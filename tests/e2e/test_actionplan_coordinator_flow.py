@@ -14,7 +14,6 @@ people at three computers), so the coordinator logs in once: allauth refuses a T
 no second log-in with the same secret happens within one period."""
 
 import os
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -40,6 +39,7 @@ from tests.factories import (
     add_totp,
     coordinator,
     site_home,
+    totp_code,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -47,13 +47,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 PASSWORD = "correct-horse-battery"
 COORDINATOR = "samordnare-plan@example.org"
 SHOTS = os.environ.get("ACTIONPLAN_SHOTS", "/tmp/shots/actionplan15")
-
-
-def totp_code(secret: str) -> str:
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
 def check(page, label: str):
