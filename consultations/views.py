@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -718,6 +719,15 @@ def export_status(request, pk):
     """The old export status page: exports are listed, with their state, on the consultation's workspace
     page."""
     export = get_object_or_404(Export, pk=pk)
+    if request.GET.get("format") == "json":
+        # What the workspace's export list asks while an export is being made (static/js/consultations.js).
+        return JsonResponse(
+            {
+                "status": export.status,
+                "label": capfirst(export.get_status_display()),
+                "progress": export.progress,
+            }
+        )
     return redirect(reverse("workspace_consultation", args=[export.consultation_id]) + "#exports")
 
 

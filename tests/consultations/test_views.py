@@ -386,6 +386,22 @@ def test_exports_xlsx_and_pdf(
             assert "Remissvar till PDF" in "".join(page.extract_text() for page in reader.pages)
 
 
+def test_a_pending_export_is_followed_on_the_workspace_page(client, consultation, member_a, coord):
+    export = Export.objects.create(consultation=consultation, kind="xlsx", requested_by=coord)
+    status_url = url("export_status", pk=export.pk) + "?format=json"
+    client.force_login(member_a)
+    assert client.get(status_url).status_code in (302, 403)
+    client.force_login(coord)
+    page = client.get(reverse("workspace_consultation", args=[consultation.pk])).content.decode()
+    assert 'id="export-status"' in page and status_url.replace("&", "&amp;") in page
+    assert client.get(status_url).json() == {"status": "pending", "label": "Väntar", "progress": 0}
+    Export.objects.filter(pk=export.pk).update(status="done", progress=100)
+    assert client.get(status_url).json()["status"] == "done"
+    page = client.get(reverse("workspace_consultation", args=[consultation.pk])).content.decode()
+    assert 'id="export-status"' not in page
+    assert reverse("workspace_consultation_export_download", args=[export.pk]) in page
+
+
 def test_participation_figures(client, consultation, member_a, org_a, org_b, coord):
     services.comment_create(author=member_a, consultation=consultation, organisation=org_a, text="Med")
     OrganisationFactory(status="pending")
