@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Membership, Organisation
+from portal.widgets import LongSelect, offer_long_list
 
 from .models import ActionItem, AgendaItem, Decision, Invitation, Meeting, Minutes
 
@@ -271,25 +272,35 @@ class ActionItemForm(forms.ModelForm):
             "due_date",
             "activity",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "due_date": DateInput()}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "due_date": DateInput(),
+            "activity": LongSelect,
+        }
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         _offer_published_activities(self.fields["activity"])
         self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("sort_order", "pk")
-        self.fields["responsible_organisation"].queryset = Organisation.objects.approved().order_by("name")
+        offer_long_list(
+            self.fields["responsible_organisation"],
+            Organisation.objects.approved().order_by("name"),
+            label_fields=["name"],
+            label_from_row=str,
+        )
         org_ids = Organisation.objects.approved()
         if not meeting.invite_all_approved:
             org_ids = org_ids.filter(meeting_invitations__meeting=meeting)
-        self.fields["responsible_person"].queryset = (
-            get_user_model()
-            .objects.filter(
+        User = get_user_model()
+        offer_long_list(
+            self.fields["responsible_person"],
+            User.objects.filter(
                 is_active=True,
                 pk__in=Membership.objects.active().filter(organisation__in=org_ids).values("user_id"),
-            )
-            .order_by("display_name", "email")
+            ).order_by("display_name", "email"),
+            label_fields=User.DISPLAY_NAME_FIELDS,
+            label_from_row=User.display_name_from,
         )
-        self.fields["responsible_person"].label_from_instance = lambda user: user.get_display_name()
 
     def clean(self):
         data = super().clean()

@@ -47,6 +47,8 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
+    # What get_display_name reads, in the order of display_name_from's arguments.
+    DISPLAY_NAME_FIELDS = ("display_name", "first_name", "last_name", "email", "deleted_at")
 
     objects = UserManager()
 
@@ -59,11 +61,18 @@ class User(AbstractUser):
         return self.get_display_name()
 
     def get_display_name(self) -> str:
-        if self.deleted_at is not None:
+        return self.display_name_from(
+            self.display_name, self.first_name, self.last_name, self.email, self.deleted_at
+        )
+
+    @staticmethod
+    def display_name_from(display_name, first_name, last_name, email, deleted_at) -> str:
+        """get_display_name from the values of DISPLAY_NAME_FIELDS (for lists read as rows)."""
+        if deleted_at is not None:
             from django.utils.translation import gettext
 
             return gettext("Deleted user")
-        return self.display_name or self.get_full_name() or self.email.split("@")[0]
+        return display_name or f"{first_name} {last_name}".strip() or email.split("@")[0]
 
     def get_short_name(self) -> str:
         return self.get_display_name()
