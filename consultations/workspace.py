@@ -16,9 +16,10 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Sub
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from notifications.models import Outbox
 from organisations.models import Organisation
@@ -120,6 +121,29 @@ def organisation_rows(consultation: Consultation) -> list[Organisation]:
     )
 
 
+def describe_rows(rows: list[Organisation]) -> list[Organisation]:
+    """What each row of organisation_rows has done, as the table's two sentences. Written here rather
+    than in the template: an audience of every approved organisation is a thousand rows, and a
+    blocktranslate with a date filter per cell cost the page a third of its time."""
+
+    def when(value: datetime) -> str:
+        return date_format(timezone.localtime(value), "j F Y H:i")
+
+    none, not_answered, draft = _("None"), _("Not answered yet"), _("Draft started, not submitted")
+    for row in rows:
+        row.comments_text = (
+            ngettext("%(n)s comment, latest %(when)s", "%(n)s comments, latest %(when)s", row.comment_count)
+            % {"n": row.comment_count, "when": when(row.last_comment_at)}
+            if row.comment_count
+            else none
+        )
+        if row.submitted_at:
+            row.response_text = _("Submitted %(when)s") % {"when": when(row.submitted_at)}
+        else:
+            row.response_text = draft if row.draft_started else not_answered
+    return rows
+
+
 def reminders_sent(consultation: Consultation) -> list[dict]:
     """Reminders already sent to organisations that had not answered: automatic and "remind now"."""
     rows = Outbox.objects.filter(
@@ -216,7 +240,7 @@ class ConsultationWorkspaceView(ConsultationMixin, WorkspaceView):
         context = super().get_context_data(**kwargs)
         consultation = self.consultation
         current = step_of(consultation)
-        rows = organisation_rows(consultation)
+        rows = describe_rows(organisation_rows(consultation))
         outcome = getattr(consultation, "outcome", None) if hasattr(consultation, "outcome") else None
         context.update(
             {

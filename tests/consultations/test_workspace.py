@@ -8,7 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from wagtail.users.models import UserProfile
 
 from consultations import services
 from consultations.models import Consultation
@@ -90,6 +92,38 @@ def test_open_consultation_page_shows_step_organisations_and_actions(
     assert reverse("workspace_consultation_publish", args=[consultation.pk]) not in html
     assert reverse("workspace_consultation_outcome", args=[consultation.pk]) not in html
     assert reverse("workspace_consultation_archive", args=[consultation.pk]) not in html
+
+
+def test_each_organisation_row_says_what_it_has_done_in_the_readers_language(
+    client, coord, consultation, org_a, org_b, admin_a, member_b
+):
+    """The table's sentences are written by the view (describe_rows): a submission with its local
+    time, a draft started, and nothing yet, in Swedish and in English."""
+    response = services.response_for(consultation=consultation, organisation=org_a)
+    response = services.response_save_draft(
+        response=response, user=admin_a, revision=response.revision, text="Vi tillstyrker."
+    )
+    version = services.response_submit(response=response, user=admin_a, revision=response.revision)
+    draft_b = services.response_for(consultation=consultation, organisation=org_b)
+    services.response_save_draft(response=draft_b, user=member_b, revision=draft_b.revision, text="Utkast.")
+    client.force_login(coord)
+    html = client.get(page_url(consultation)).content.decode()
+    assert "1 av 2 organisationer har skickat ett samrådssvar." in html
+    with translation.override("sv"):
+        when_sv = date_format(timezone.localtime(version.submitted_at), "j F Y H:i")
+    assert f"<td>Skickat {when_sv}</td>" in html
+    assert "<td>Utkast påbörjat, inte skickat</td>" in html
+    assert "Inte svarat än" not in html
+
+    profile = UserProfile.get_for_user(coord)
+    profile.preferred_language = "en"
+    profile.save()
+    english = client.get(page_url(consultation)).content.decode()
+    with translation.override("en"):
+        when_en = date_format(timezone.localtime(version.submitted_at), "j F Y H:i")
+    assert when_en != when_sv
+    assert f"<td>Submitted {when_en}</td>" in english
+    assert "<td>Draft started, not submitted</td>" in english
 
 
 def test_draft_page_offers_publish_and_preview_only(client, coord):
