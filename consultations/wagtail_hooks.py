@@ -21,6 +21,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from portal.widgets import LongCheckboxSelectMultiple
+
 from .models import Comment, Consultation
 from .urls import RESERVED_SLUGS
 
@@ -141,7 +143,7 @@ class ConsultationViewSet(SnippetViewSet):
                 MultiFieldPanel(
                     [
                         FieldPanel("audience"),
-                        FieldPanel("invited_organisations", widget=forms.CheckboxSelectMultiple),
+                        FieldPanel("invited_organisations", widget=LongCheckboxSelectMultiple),
                     ],
                     heading=_("Audience"),
                 ),

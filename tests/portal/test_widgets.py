@@ -7,7 +7,7 @@ import pytest
 from django import forms
 from django.contrib.auth import get_user_model
 
-from portal.widgets import LongSelect, offer_long_list
+from portal.widgets import LongCheckboxSelectMultiple, LongSelect, offer_long_list
 
 
 def _normalised(html: str) -> str:
@@ -77,3 +77,14 @@ def test_offer_long_list_labels_rows_as_the_model_would_and_still_validates():
     assert f'<option value="{plain.pk}" selected>' in str(bound["person"])
     refused = form({"person": str(outside.pk)})
     assert not refused.is_valid() and "person" in refused.errors
+
+
+@pytest.mark.parametrize("value", [None, [], ["2"], ["1", "4"]])
+@pytest.mark.parametrize("attrs", [None, {"id": "id_orgs", "class": "lista", "aria-describedby": "help"}])
+def test_long_checkboxes_write_what_djangos_checkboxes_write(value, attrs):
+    ours = LongCheckboxSelectMultiple(choices=CHOICES[1:]).render("orgs", value, attrs=attrs)
+    django_s = forms.CheckboxSelectMultiple(choices=CHOICES[1:]).render("orgs", value, attrs=attrs)
+    assert _normalised(ours) == _normalised(django_s)
+    assert ours.count(" checked") == len(value or [])
+    if attrs:
+        assert 'id="id_orgs_0"' in ours and 'for="id_orgs_0"' in ours
