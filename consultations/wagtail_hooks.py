@@ -21,7 +21,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from portal.widgets import LongCheckboxSelectMultiple
+from portal.widgets import LongCheckboxSelectMultiple, read_choices_as_rows
 
 from .models import Comment, Consultation
 from .urls import RESERVED_SLUGS
@@ -37,6 +37,13 @@ class ConsultationAdminForm(WagtailAdminModelForm):
             "Required when you change the text of an open consultation: readers see it with the new version."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        invited = self.fields.get("invited_organisations")
+        if invited is not None:
+            # A thousand organisations: their names as rows, not model instances (built twice per page).
+            read_choices_as_rows(invited, label_fields=("name",), label_from_row=str)
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
