@@ -59,6 +59,10 @@ def page_list() -> list[tuple[str, str]]:
         ("consultations", reverse("workspace_consultations")),
         ("consultation (500 comments)", reverse("workspace_consultation", args=[hot.pk])),
         ("new consultation", reverse("workspace_consultation_create")),
+        (
+            f"consultation text form ({hot.sections.count()} sections)",
+            reverse("wagtailsnippets_consultations_consultation:edit", args=[hot.pk]),
+        ),
         (f"meeting ({busiest.n} invited)", reverse("workspace_meeting", args=[busiest.pk])),
         (
             f"meeting attendance ({planned.n} invited)",
@@ -170,6 +174,9 @@ def main(argv=None) -> int:
     from django.test.utils import override_settings, setup_test_environment
 
     setup_test_environment()
+    from portal.startup import settle
+
+    settle()  # as portal/wsgi.py does in every web process
     with override_settings(
         CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],

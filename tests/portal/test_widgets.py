@@ -88,3 +88,43 @@ def test_long_checkboxes_write_what_djangos_checkboxes_write(value, attrs):
     assert ours.count(" checked") == len(value or [])
     if attrs:
         assert 'id="id_orgs_0"' in ours and 'for="id_orgs_0"' in ours
+
+
+@pytest.mark.django_db
+def test_the_consultation_form_lists_organisations_by_name_checks_the_invited_and_still_validates():
+    from consultations.wagtail_hooks import ConsultationViewSet
+    from tests.factories import ConsultationFactory, OrganisationFactory
+
+    bron = OrganisationFactory(name="Ungdomsföreningen Bron")
+    lika = OrganisationFactory(name='Stiftelsen "Lika Värde"')
+    consultation = ConsultationFactory()
+    consultation.invited_organisations.set([lika])
+    form_class = ConsultationViewSet().get_edit_handler().get_form_class()
+    form = form_class(instance=consultation, for_user=None)
+
+    html = str(form["invited_organisations"])
+    checked = re.findall(
+        r'<input type="checkbox" name="invited_organisations" value="(\d+)"[^>]* checked', html
+    )
+    assert checked == [str(lika.pk)]
+    assert "Ungdomsföreningen Bron" in html and "Stiftelsen &quot;Lika Värde&quot;" in html
+    field = form.fields["invited_organisations"]
+    assert list(field.clean([str(bron.pk)])) == [bron]
+    with pytest.raises(forms.ValidationError):
+        field.clean(["999999"])
+
+
+def test_a_web_process_freezes_its_start_up_objects_and_collects_less_often():
+    import subprocess
+    import sys
+
+    from portal.startup import YOUNG_THRESHOLD
+
+    out = subprocess.run(
+        [sys.executable, "-c", "import gc, portal.wsgi; print(gc.get_freeze_count(), gc.get_threshold()[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert int(out[0]) > 10_000  # Django, Wagtail and the portal's modules
+    assert int(out[1]) == YOUNG_THRESHOLD
