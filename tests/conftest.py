@@ -57,9 +57,21 @@ def pytest_collection_modifyitems(items):
     transaction. pytest-django sorts them so, but pytest then regroups the tests that share the
     session-scoped, parametrised browser fixture, which moved some ordinary tests behind the browser
     tests: those then ran on a database that the browser tests had flushed."""
-    # Among the transactional tests, those with a real worker (long waits for redeliveries, outages,
-    # beat) start first, so that in parallel runs no process is left with one of them at the end.
-    items.sort(key=lambda item: (_is_transactional(item), not item.get_closest_marker("integration")))
+    # Among the transactional tests, the longest browser flows (marked `long(seconds)`) start first,
+    # longest first, then those with a real worker (long waits for redeliveries, outages, beat), so that
+    # in parallel runs no process is left with one of them at the end while the others are idle.
+    items.sort(
+        key=lambda item: (
+            _is_transactional(item),
+            -_expected_seconds(item),
+            not item.get_closest_marker("integration"),
+        )
+    )
+
+
+def _expected_seconds(item) -> float:
+    marker = item.get_closest_marker("long")
+    return float(marker.args[0]) if marker and marker.args else 0.0
 
 
 @pytest.fixture(autouse=True)

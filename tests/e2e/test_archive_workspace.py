@@ -20,7 +20,11 @@ from tests.e2e.helpers import login
 from tests.e2e.test_workspace_flow import RUNNING, check
 from tests.factories import add_totp, totp_code
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.long(30),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 SHOTS = os.environ.get("ARCHIVE_SHOTS", "/tmp/shots/archive")
 
 

@@ -27,7 +27,7 @@ from django.test import Client
 from tests.crawl.pages import CRAWL_ROLES, foreign_texts, pages_for
 from tests.security.test_permission_matrix import world  # noqa: F401  (the fixture)
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.long(45), pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 WIDTHS = (320, 375)
 DESKTOP = {"width": 1280, "height": 900}
