@@ -1,8 +1,9 @@
 """The coordinators' workspace in a real browser: a coordinator with two-factor creates a consultation
 from the workspace, previews and publishes it, sees two organisations that have not answered, reminds them
 (the e-mails arrive once), hides a comment, closes the consultation early with a reason, writes and
-publishes the outcome and asks for an export, without leaving the workspace; then runs a meeting from held
-to published minutes (attendance, a decision, an action item, a members-only document). axe checks every
+publishes the outcome, asks for an export and an archive package, without leaving the workspace; and (a
+second test, so that parallel runs can share the work) runs a meeting from held to published minutes
+(attendance, a decision, an action item, a members-only document). axe checks every
 workspace page at 1280 and 375 px in Swedish and, in a second coordinator's browser context, in English;
 screenshots go to /tmp/shots/workspace18/."""
 
@@ -27,7 +28,11 @@ from tests.factories import (
 )
 from tests.meetings.helpers import schedule
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.long(150),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 RUNNING = "() => document.getAnimations().some(a => a.playState === 'running')"
 SHOTS = os.environ.get("WORKSPACE_SHOTS", "/tmp/shots/workspace18")
@@ -100,15 +105,14 @@ def in_workspace(page):
     assert "/admin/" in page.url, page.url
 
 
-def test_consultation_and_meeting_from_the_workspace(
-    live_server, page, browser, mailoutbox, settings, tmp_path
-):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    url = live_server.url
-    site_home()
-    coord = coordinator("samordnare-e2e@example.org", totp=False, display_name="Cecilia Samordnare")
+def _start(live_server, page, browser, settings, tmp_path):
+    """The coordinator (with two-factor) and two organisations with a member each; the coordinator signed
+    in on the workspace's home page, and the English coordinator in a context of its own."""
     from tests.factories import add_totp
 
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    site_home()
+    coord = coordinator("samordnare-e2e@example.org", totp=False, display_name="Cecilia Samordnare")
     secret = add_totp(coord)
     alfa = OrganisationFactory(name="Föreningen Alfa")
     beta = OrganisationFactory(name="Föreningen Beta")
@@ -120,7 +124,13 @@ def test_consultation_and_meeting_from_the_workspace(
 
     ENGLISH["page"] = english_coordinator(browser, live_server)
     log_in_coordinator(page, live_server, secret)
-    page.goto(f"{url}/admin/workspace/")
+    page.goto(f"{live_server.url}/admin/workspace/")
+    return coord, alfa, beta, anna
+
+
+def test_consultation_from_the_workspace(live_server, page, browser, mailoutbox, settings, tmp_path):
+    url = live_server.url
+    coord, alfa, beta, anna = _start(live_server, page, browser, settings, tmp_path)
     check(page, "workspace-home")
 
     # 1. Guided creation: title first, the slug follows; defaults for the dates.
@@ -208,7 +218,40 @@ def test_consultation_and_meeting_from_the_workspace(
     assert consultation.deadline_note == "Beslutet fattas redan i januari."
     assert consultation.concluded_at is not None
 
-    # 7. A meeting from held to published minutes, from its own page.
+    # The lists and the history, in both languages.
+    for path, label in (
+        ("/admin/workspace/consultations/", "consultations"),
+        ("/admin/workspace/applications/", "applications"),
+        ("/admin/workspace/history/", "history"),
+    ):
+        page.goto(url + path)
+        check(page, label)
+
+    # 7. An archive package, from the workspace's archive page.
+    from opendata.models import ArchivePackage
+
+    page.goto(f"{url}/admin/workspace/archive/")
+    check(page, "archive")
+    page.get_by_label(re.compile(f"Samråd: {re.escape(consultation.title)}")).check()
+    page.get_by_role("button", name="Gör paketet").click()
+    page.wait_for_load_state()
+    in_workspace(page)
+    expect(page.locator("#export-status-label")).to_have_text("Klar")
+    expect(page.get_by_role("link", name="Ladda ner paketet")).to_be_visible()
+    check(page, "archive-package")
+    package = ArchivePackage.objects.get(consultation=consultation)
+    assert package.status == "done" and package.size > 0
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ladda ner paketet").click()
+    assert download.value.suggested_filename == package.filename()
+    ENGLISH.pop("page").context.close()
+
+
+@pytest.mark.long(70)
+def test_meeting_from_the_workspace(live_server, page, browser, settings, tmp_path):
+    url = live_server.url
+    coord, alfa, beta, _anna = _start(live_server, page, browser, settings, tmp_path)
+    # A meeting from held to published minutes, from its own page.
     meeting = schedule(coord, orgs=[alfa, beta], invite_all=False)
     page.goto(f"{url}/admin/workspace/meetings/{meeting.pk}/")
     expect(page.locator('[aria-current="step"]')).to_contain_text("Planerat")
@@ -269,31 +312,4 @@ def test_consultation_and_meeting_from_the_workspace(
     assert minutes.state == "published" and minutes.decisions.get().text == "Gruppen godkänner planen."
     assert minutes.action_items.get().responsible_organisation == alfa
     assert meeting.attendances.get().organisation == alfa
-
-    # The lists and the history, in both languages.
-    for path, label in (
-        ("/admin/workspace/consultations/", "consultations"),
-        ("/admin/workspace/applications/", "applications"),
-        ("/admin/workspace/history/", "history"),
-    ):
-        page.goto(url + path)
-        check(page, label)
-
-    # 8. Archive packages of both, from the workspace's archive page.
-    from opendata.models import ArchivePackage
-
-    page.goto(f"{url}/admin/workspace/archive/")
-    check(page, "archive")
-    page.get_by_label(re.compile(f"Samråd: {re.escape(consultation.title)}")).check()
-    page.get_by_role("button", name="Gör paketet").click()
-    page.wait_for_load_state()
-    in_workspace(page)
-    expect(page.locator("#export-status-label")).to_have_text("Klar")
-    expect(page.get_by_role("link", name="Ladda ner paketet")).to_be_visible()
-    check(page, "archive-package")
-    package = ArchivePackage.objects.get(consultation=consultation)
-    assert package.status == "done" and package.size > 0
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Ladda ner paketet").click()
-    assert download.value.suggested_filename == package.filename()
     ENGLISH.pop("page").context.close()
