@@ -2,6 +2,8 @@
 
 import gc
 
+YOUNG_THRESHOLD = 10_000
+
 
 def settle() -> None:
     """Import every view module now (not in the first request), move the objects that live as long as
@@ -17,6 +19,3 @@ def settle() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-
-
-YOUNG_THRESHOLD = 10_000

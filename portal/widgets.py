@@ -73,9 +73,10 @@ class LongCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
 
         def option(index, option_value, label) -> str:
             option_attrs = inherited
-            if str(option_value) in chosen or base_id:
+            selected = str(option_value) in chosen
+            if selected or base_id:
                 option_attrs = dict(inherited)
-                if str(option_value) in chosen:
+                if selected:
                     option_attrs.update(self.checked_attribute)
                 if base_id:
                     option_attrs["id"] = self.id_for_label(base_id, index)
@@ -115,13 +116,15 @@ class _RowChoiceIterator(ModelChoiceIterator):
             yield (pk, self.field.label_from_row(*row))
 
 
-def read_choices_as_rows(field, *, label_fields, label_from_row) -> None:
-    """Let a ModelChoiceField (or ModelMultipleChoiceField) read its choices as `values_list` rows of
-    `label_fields`, labelled with `label_from_row(*values)`, keeping its widget."""
+def read_choices_as_rows(field, *, label_fields, label_from_row, queryset=None) -> None:
+    """Let a ModelChoiceField (or ModelMultipleChoiceField) read its choices (`queryset`, or the field's
+    own) as `values_list` rows of `label_fields`, labelled with `label_from_row(*values)`, keeping its
+    widget."""
     field.iterator = _RowChoiceIterator
     field.label_fields = tuple(label_fields)
     field.label_from_row = label_from_row
-    field.queryset = field.queryset  # rebinds the widget's choices to the new iterator
+    # Assigning the queryset (re)binds the widget's choices to the new iterator.
+    field.queryset = field.queryset if queryset is None else queryset
 
 
 def offer_long_list(field, queryset, *, label_fields, label_from_row) -> None:
@@ -129,5 +132,4 @@ def offer_long_list(field, queryset, *, label_fields, label_from_row) -> None:
     with `label_from_row(*values of label_fields)`."""
     if not isinstance(field.widget, LongSelect):
         field.widget = LongSelect(attrs=field.widget.attrs)
-    field.queryset = queryset
-    read_choices_as_rows(field, label_fields=label_fields, label_from_row=label_from_row)
+    read_choices_as_rows(field, label_fields=label_fields, label_from_row=label_from_row, queryset=queryset)
